@@ -1,1 +1,38 @@
-return 0;
+using Spectre.Console.Cli;
+using Studying.DeepLearning.Cli;
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl+C asks the running chapter to stop between steps; a second one ends the process.
+    if (cancellation.IsCancellationRequested)
+        return;
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("studydl");
+    config.AddCommand<GradientDescentCommand>("gd")
+        .WithDescription("Chapter 1: gradient descent on y = a·x, learning rates, feature scaling, polynomial regression.");
+    config.AddCommand<AllChaptersCommand>("all")
+        .WithDescription("Runs every chapter, writing each one's charts and report under the output folder.");
+    config.PropagateExceptions();
+});
+
+try
+{
+    return await app.RunAsync(args, cancellation.Token);
+}
+catch (OperationCanceledException)
+{
+    await Console.Error.WriteLineAsync("Cancelled.");
+    return 130;
+}
+catch (Exception ex) when (ex is ArgumentException or IOException or InvalidOperationException or CommandParseException or CommandRuntimeException)
+{
+    await Console.Error.WriteLineAsync($"studydl: {ex.Message}");
+    return 1;
+}

@@ -1,0 +1,15 @@
+using Spectre.Console.Cli;
+
+namespace Studying.DeepLearning.Cli;
+
+/// <summary><c>studydl all</c>: every chapter in order, each into its own folder under --out.</summary>
+internal sealed class AllChaptersCommand : Command<ChapterSettings>
+{
+    public override int Execute(CommandContext context, ChapterSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Json)
+            throw new InvalidOperationException("'all' writes each chapter's report.json under --out; use a chapter command for --json on stdout.");
+        GradientDescentCommand.Run(settings, cancellationToken);
+        return 0;
+    }
+}

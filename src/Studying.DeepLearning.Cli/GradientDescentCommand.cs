@@ -1,0 +1,52 @@
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Studying.DeepLearning.GradientDescent;
+
+namespace Studying.DeepLearning.Cli;
+
+/// <summary><c>studydl gd</c>: chapter 1.</summary>
+internal sealed class GradientDescentCommand : Command<ChapterSettings>
+{
+    public const string Chapter = "gd";
+
+    public override int Execute(CommandContext context, ChapterSettings settings, CancellationToken cancellationToken)
+    {
+        Run(settings, cancellationToken);
+        return 0;
+    }
+
+    public static void Run(ChapterSettings settings, CancellationToken cancellationToken)
+    {
+        var report = GradientDescentChapter.Run(ChapterOutput.Progress(Chapter), cancellationToken);
+        ChapterOutput.Write(Chapter, report, report.Figures, ["GD"], settings, Print);
+    }
+
+    private static void Print(GradientDescentReport report)
+    {
+        static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+        AnsiConsole.Write(new Rule("[bold]Chapter 1 — gradient descent[/]").LeftJustified());
+
+        var fits = new Table().AddColumns("fit of y = a·x on x=[1,2,3], y=[2,4,6]", "η", "steps", "a", "loss", "exact a*", "ŷ(4)");
+        foreach (var fit in new[] { report.PerSample, report.FullBatch })
+            fits.AddRow(fit.Mode.ToString(), F(fit.LearningRate), fit.Steps.ToString(CultureInfo.InvariantCulture), F(fit.FinalSlope), F(fit.FinalLoss), F(fit.ClosedFormSlope), F(fit.PredictionAtFour));
+        AnsiConsole.Write(fits);
+
+        var rates = new Table().AddColumns("learning rate η", "regime", "final a", "diverged at step");
+        foreach (var rate in report.LearningRates)
+            rates.AddRow(F(rate.LearningRate), rate.Regime.ToString(), F(rate.FinalSlope), rate.DivergedAtStep?.ToString(CultureInfo.InvariantCulture) ?? "—");
+        AnsiConsole.Write(rates);
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"One full-batch step lands on a* at η = {F(report.OptimalLearningRate)}; descent diverges from η = {F(report.DivergentLearningRate)}.");
+
+        var scaling = report.FeatureScaling;
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]House prices[/]: raw features — {scaling.RawDivergence?.Reason ?? "no divergence"}");
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"  standardised ({scaling.StandardisedEpochs} epochs, η = {F(scaling.StandardisedLearningRate)}): coefficients within {scaling.MaxRelativeCoefficientError:G2} (relative) of exact least squares; train MSE {F(scaling.TrainMse)}, test MSE {F(scaling.TestMse)}");
+
+        var poly = report.Polynomial;
+        var table = new Table().AddColumns("y = 2x² + x + 3", "w(x²)", "w(x)", "b");
+        table.AddRow($"SGD on raw [x², x], {poly.Epochs} epochs", F(poly.RawFeatureWeights[0]), F(poly.RawFeatureWeights[1]), F(poly.RawFeatureBias));
+        table.AddRow($"SGD on standardised, {poly.Epochs} epochs", F(poly.StandardisedWeights[0]), F(poly.StandardisedWeights[1]), F(poly.StandardisedBias));
+        table.AddRow("exact least squares", F(poly.ExactWeights[0]), F(poly.ExactWeights[1]), F(poly.ExactBias));
+        AnsiConsole.Write(table);
+    }
+}
