@@ -296,6 +296,7 @@ internal sealed class KernelProcess : IDisposable
     private sealed class Submission(string token)
     {
         private readonly List<CellOutput> _outputs = [];
+        private readonly Dictionary<string, int> _displayIndex = [];
 
         /// <summary>Null on success, else the failure message.</summary>
         public TaskCompletionSource<string?> Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -334,7 +335,16 @@ internal sealed class KernelProcess : IDisposable
                     case ReturnValueProduced e:
                         Add(CellOutputKind.ReturnValue, e.FormattedValues);
                         break;
-                    case DisplayEvent e: // DisplayedValueProduced, DisplayedValueUpdated
+                    case DisplayedValueUpdated e when e.ValueId is not null && _displayIndex.TryGetValue(e.ValueId, out var index):
+                        // As in VS Code: an update (e.g. "Installing Packages...") replaces the display it updates.
+                        _outputs[index] = ToOutput(CellOutputKind.Display, e.FormattedValues);
+                        break;
+                    case DisplayEvent e: // DisplayedValueProduced, or an update of a display we did not see
+                        if (e.ValueId is not null)
+                        {
+                            _displayIndex[e.ValueId] = _outputs.Count;
+                        }
+
                         Add(CellOutputKind.Display, e.FormattedValues);
                         break;
                 }
@@ -355,8 +365,10 @@ internal sealed class KernelProcess : IDisposable
             }
         }
 
-        private void Add(CellOutputKind kind, IReadOnlyCollection<FormattedValue> values) =>
-            _outputs.Add(new CellOutput(kind, [.. values.Select(v => new CellDisplay(v.MimeType, v.Value))]));
+        private void Add(CellOutputKind kind, IReadOnlyCollection<FormattedValue> values) => _outputs.Add(ToOutput(kind, values));
+
+        private static CellOutput ToOutput(CellOutputKind kind, IReadOnlyCollection<FormattedValue> values) =>
+            new(kind, [.. values.Select(v => new CellDisplay(v.MimeType, v.Value))]);
     }
 
     private sealed class ActionObserver(Action<CommandOrEvent> onNext) : IObserver<CommandOrEvent>
