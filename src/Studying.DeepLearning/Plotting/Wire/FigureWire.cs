@@ -50,7 +50,7 @@ internal sealed record TraceWire(
     IReadOnlyList<string>? YLabels = null,
     IReadOnlyList<IReadOnlyList<double?>>? Z = null)
 {
-    /// <summary>Kind of a <see cref="ScatterTraceKind"/> trace: points as lines and/or markers.</summary>
+    /// <summary>Kind of a scatter trace: points as lines and/or markers.</summary>
     public const string ScatterTraceKind = "scatter";
 
     /// <summary>Kind of a contour trace over a numeric grid.</summary>
