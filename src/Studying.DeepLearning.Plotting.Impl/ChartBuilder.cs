@@ -38,6 +38,22 @@ internal static class ChartBuilder
             chart = Style(chart, "withSize", [], size);
         }
 
+        // Plotly.NET's defaults fix 600 x 600; an unset size means: as wide as the cell or page, plotly's height.
+        chart = GenericChart.mapLayout(Microsoft.FSharp.Core.FSharpFunc<Layout, Layout>.FromConverter(layout =>
+        {
+            if (figure.Width is null)
+            {
+                layout.RemoveProperty("width");
+            }
+
+            if (figure.Height is null)
+            {
+                layout.RemoveProperty("height");
+            }
+
+            return layout;
+        }), chart);
+
         // Follow the width of the notebook cell / page unless a size was asked for.
         return Style(chart, "withConfigStyle", [], new Dictionary<string, object> { ["Responsive"] = Some(true) });
     }
