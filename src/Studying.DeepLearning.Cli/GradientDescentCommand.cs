@@ -27,7 +27,7 @@ internal sealed class GradientDescentCommand : Command<ChapterSettings>
         static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
         AnsiConsole.Write(new Rule("[bold]Chapter 1 — gradient descent[/]").LeftJustified());
 
-        var fits = new Table().AddColumns("fit of y = a·x on x=[1,2,3], y=[2,4,6]", "η", "steps", "a", "loss", "exact a*", "ŷ(4)");
+        var fits = new Table().AddColumns("fit of y = a·x on x=[[1,2,3]], y=[[2,4,6]]", "η", "steps", "a", "loss", "exact a*", "ŷ(4)");
         foreach (var fit in new[] { report.PerSample, report.FullBatch })
             fits.AddRow(fit.Mode.ToString(), F(fit.LearningRate), fit.Steps.ToString(CultureInfo.InvariantCulture), F(fit.FinalSlope), F(fit.FinalLoss), F(fit.ClosedFormSlope), F(fit.PredictionAtFour));
         AnsiConsole.Write(fits);
@@ -44,7 +44,7 @@ internal sealed class GradientDescentCommand : Command<ChapterSettings>
 
         var poly = report.Polynomial;
         var table = new Table().AddColumns("y = 2x² + x + 3", "w(x²)", "w(x)", "b");
-        table.AddRow($"SGD on raw [x², x], {poly.Epochs} epochs", F(poly.RawFeatureWeights[0]), F(poly.RawFeatureWeights[1]), F(poly.RawFeatureBias));
+        table.AddRow($"SGD on raw [[x², x]], {poly.Epochs} epochs", F(poly.RawFeatureWeights[0]), F(poly.RawFeatureWeights[1]), F(poly.RawFeatureBias));
         table.AddRow($"SGD on standardised, {poly.Epochs} epochs", F(poly.StandardisedWeights[0]), F(poly.StandardisedWeights[1]), F(poly.StandardisedBias));
         table.AddRow("exact least squares", F(poly.ExactWeights[0]), F(poly.ExactWeights[1]), F(poly.ExactBias));
         AnsiConsole.Write(table);

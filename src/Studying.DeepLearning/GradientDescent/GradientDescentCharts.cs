@@ -17,10 +17,9 @@ public static class GradientDescentCharts
         ArgumentNullException.ThrowIfNull(run);
         var best = SlopeLoss.ClosedFormSlope(x, y);
         var finite = run.Path.Where(s => double.IsFinite(s.Loss)).ToArray();
-        var low = Math.Min(best, finite.Min(s => s.Slope));
-        var high = Math.Max(best, finite.Max(s => s.Slope));
-        var margin = Math.Max(0.25 * (high - low), 0.5);
-        var grid = Enumerable.Range(0, 201).Select(i => low - margin + (high - low + 2 * margin) * i / 200).ToArray();
+        // Centre the parabola on its minimum, wide enough to show every step on either side.
+        var half = 1.2 * finite.Max(s => Math.Abs(s.Slope - best)) + 0.1;
+        var grid = Enumerable.Range(0, 201).Select(i => best - half + 2 * half * i / 200).ToArray();
         var curve = grid.Select(a => SlopeLoss.Value(a, x, y)).ToArray();
         return new Figure(
                 $"Gradient descent on J(a), learning rate {run.Options.LearningRate}",

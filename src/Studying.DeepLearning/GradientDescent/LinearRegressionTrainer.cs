@@ -69,7 +69,7 @@ public static class LinearRegressionTrainer
             if (!double.IsFinite(value) || value > losses[0] * options.DivergenceFactor)
             {
                 divergence = new Divergence(epoch - 1, value,
-                    $"Diverged after {epoch - 1} updates: the training loss is {value:G4}{(double.IsFinite(value) ? $", over {options.DivergenceFactor:G3} × the initial {losses[0]:G4}" : "")}. Scale the features or lower the learning rate ({options.LearningRate}).");
+                    $"Diverged after {epoch - 1} update{(epoch == 2 ? "" : "s")}: the training loss is {value:G4}{(double.IsFinite(value) ? $", over {options.DivergenceFactor:G3} × the initial {losses[0]:G4}" : "")}. Scale the features or lower the learning rate ({options.LearningRate}).");
                 break;
             }
             last = Snapshot(model);

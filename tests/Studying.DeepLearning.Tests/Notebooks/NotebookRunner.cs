@@ -74,7 +74,7 @@ public sealed class NotebookRunner(NotebookRunnerOptions? options = null)
             new KernelInfo("value", "Value", []),
         };
         kernels.DefaultKernelName = defaultKernelName;
-        return Notebook.Parse(File.ReadAllText(notebookPath), kernels);
+        return Microsoft.DotNet.Interactive.Documents.Jupyter.Notebook.Parse(File.ReadAllText(notebookPath), kernels);
     }
 
     /// <summary>The Jupyter tags (metadata.tags) of a parsed cell.</summary>
