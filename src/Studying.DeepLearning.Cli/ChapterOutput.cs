@@ -14,6 +14,8 @@ internal static class ChapterOutput
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // Keep "×", "²" and "+" readable in the report; it is data for people and programs, never embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Progress and notes go to stderr so that stdout carries only the JSON when --json is given.</summary>
