@@ -1,0 +1,91 @@
+using Studying.DeepLearning.TorchBasics;
+
+namespace Studying.DeepLearning.Tests.TorchBasics;
+
+public class QuadraticModelTrainingTests
+{
+    private static readonly IReadOnlyList<double> X = QuadraticModelTraining.ToyInputs;
+    private static readonly IReadOnlyList<double> Y = QuadraticModelTraining.ToyTargets;
+
+    /// <summary>Per-sample SGD on (w1·x + w2·x² + b − y)² in plain C#, with the fixed or the original's update.</summary>
+    private static (double W1, double W2, double B) Recursion(int epochs, bool bug, double rate = 0.01)
+    {
+        double w1 = 1, w2 = 1, b = 1;
+        for (var e = 0; e < epochs; e++)
+        {
+            for (var i = 0; i < X.Count; i++)
+            {
+                var x = X[i];
+                var r = w1 * x + w2 * x * x + b - Y[i];
+                double g1 = 2 * r * x, g2 = 2 * r * x * x, gb = 2 * r;
+                w1 -= rate * g1;
+                w2 = bug ? w1 - rate * g2 : w2 - rate * g2;
+                b -= rate * gb;
+            }
+        }
+        return (w1, w2, b);
+    }
+
+    [Fact]
+    public void ToyData_IsTheDocumentedQuadratic()
+    {
+        Assert.Equal(X.Select(x => 2 * x * x + x + 5), Y);
+    }
+
+    [Theory]
+    [InlineData(QuadraticUpdateRule.Correct, 10)]
+    [InlineData(QuadraticUpdateRule.OriginalBug, 10)]
+    [InlineData(QuadraticUpdateRule.Correct, 300)]
+    [InlineData(QuadraticUpdateRule.OriginalBug, 300)]
+    public void AutogradUpdates_MatchTheHandRecursion(QuadraticUpdateRule rule, int epochs)
+    {
+        var run = QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(Epochs: epochs, Rule: rule));
+        var (w1, w2, b) = Recursion(epochs, rule == QuadraticUpdateRule.OriginalBug);
+        Assert.Equal(epochs + 1, run.History.Count);
+        Assert.Equal(w1, run.Final.W1, 10);
+        Assert.Equal(w2, run.Final.W2, 10);
+        Assert.Equal(b, run.Final.Bias, 10);
+        Assert.Equal(4 * w1 + 16 * w2 + b, run.PredictionAtFour, 10);
+    }
+
+    [Fact]
+    public void FixedUpdate_ConvergesToTheTrueCoefficients()
+    {
+        var run = QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(Epochs: 1000));
+        Assert.Equal(1, run.Final.W1, 0.01);
+        Assert.Equal(2, run.Final.W2, 0.01);
+        Assert.Equal(5, run.Final.Bias, 0.01);
+        Assert.Equal(41, run.PredictionAtFour, 0.01);
+        Assert.True(run.Final.Loss < 1e-5, $"{run.Final.Loss}");
+    }
+
+    [Fact]
+    public void OriginalBug_StallsAwayFromTheTruth()
+    {
+        var fixedRun = QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(Epochs: 1000));
+        var bug = QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(Epochs: 1000, Rule: QuadraticUpdateRule.OriginalBug));
+        // The bug keeps w2 within one step of w1, so w1 = 1, w2 = 2 is unreachable and the loss cannot reach zero.
+        Assert.True(Math.Abs(bug.Final.W1 - 1) > 0.5, $"{bug.Final.W1}");
+        Assert.True(bug.Final.Loss > 1000 * fixedRun.Final.Loss, $"{bug.Final.Loss} vs {fixedRun.Final.Loss}");
+        // And more epochs do not help: the bug's loss has stopped falling.
+        var longer = QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(Epochs: 1500, Rule: QuadraticUpdateRule.OriginalBug));
+        Assert.Equal(bug.Final.Loss, longer.Final.Loss, 1e-6);
+    }
+
+    [Fact]
+    public void BadInput_IsRejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(LearningRate: 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(Epochs: 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(InitialW2: double.PositiveInfinity)));
+        Assert.Throws<ArgumentException>(() => QuadraticModelTraining.Train(X, [1.0], new QuadraticTrainingOptions()));
+    }
+
+    [Fact]
+    public void TooLargeRate_IsStoppedAsDivergent()
+    {
+        var run = QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(LearningRate: 0.1, Epochs: 100));
+        Assert.NotNull(run.Divergence);
+        Assert.All(run.History, h => Assert.True(double.IsFinite(h.Loss)));
+    }
+}
