@@ -82,7 +82,7 @@ public static class AutogradLesson
 
         var quadratic = Quadratic(cancellationToken);
         figures["quadratic-loss"] = AutogradCharts.QuadraticLoss(("fixed update", quadratic.Fixed), ("original's bug (w2 = w1 − …)", quadratic.Bug));
-        progress?.Report(string.Create(inv, $"2-3 quadratic after {QuadraticConvergenceEpochs} epochs: fixed w = ({quadratic.Fixed.Final.W1:F3}, {quadratic.Fixed.Final.W2:F3}, {quadratic.Fixed.Final.Bias:F3}), predict(4) = {quadratic.Fixed.PredictionAtFour:F3}; bug ({quadratic.Bug.Final.W1:F3}, {quadratic.Bug.Final.W2:F3}, {quadratic.Bug.Final.Bias:F3}), loss stuck at {quadratic.Bug.Final.Loss:G3}"));
+        progress?.Report(string.Create(inv, $"2-3 quadratic, predict(4) after 10 epochs: {quadratic.AsOriginal.PredictionAtFour:F3} fixed, {quadratic.BugAsOriginal.PredictionAtFour:F3} with the bug; after {QuadraticConvergenceEpochs} epochs: fixed w = ({quadratic.Fixed.Final.W1:F3}, {quadratic.Fixed.Final.W2:F3}, {quadratic.Fixed.Final.Bias:F3}), predict(4) = {quadratic.Fixed.PredictionAtFour:F3}; bug ({quadratic.Bug.Final.W1:F3}, {quadratic.Bug.Final.W2:F3}, {quadratic.Bug.Final.Bias:F3}), loss stuck at {quadratic.Bug.Final.Loss:G3}"));
 
         return new AutogradReport(checks, zeroed, accumulated, modules, backprop, quadratic) { Figures = figures };
     }
@@ -114,6 +114,7 @@ public static class AutogradLesson
         ModuleTraining.CopyParameters(custom, sequential);
         var options = new ModuleTrainingOptions();
         var customRun = ModuleTraining.Train(custom, x, y, options, cancellationToken: cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         var sequentialRun = ModuleTraining.Train(sequential, x, y, options, cancellationToken: cancellationToken);
         return new ModuleComparison(ModuleTraining.CountParameters(custom), customRun, sequentialRun);
     }
