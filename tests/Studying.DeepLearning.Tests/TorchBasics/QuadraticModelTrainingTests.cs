@@ -62,14 +62,15 @@ public class QuadraticModelTrainingTests
     [Fact]
     public void OriginalBug_StallsAwayFromTheTruth()
     {
-        var fixedRun = QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(Epochs: 1000));
-        var bug = QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(Epochs: 1000, Rule: QuadraticUpdateRule.OriginalBug));
-        // The bug keeps w2 within one step of w1, so w1 = 1, w2 = 2 is unreachable and the loss cannot reach zero.
-        Assert.True(Math.Abs(bug.Final.W1 - 1) > 0.5, $"{bug.Final.W1}");
-        Assert.True(bug.Final.Loss > 1000 * fixedRun.Final.Loss, $"{bug.Final.Loss} vs {fixedRun.Final.Loss}");
-        // And more epochs do not help: the bug's loss has stopped falling.
-        var longer = QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(Epochs: 1500, Rule: QuadraticUpdateRule.OriginalBug));
-        Assert.Equal(bug.Final.Loss, longer.Final.Loss, 1e-6);
+        var bug = QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(Epochs: 300, Rule: QuadraticUpdateRule.OriginalBug));
+        var longer = QuadraticModelTraining.Train(X, Y, new QuadraticTrainingOptions(Epochs: 600, Rule: QuadraticUpdateRule.OriginalBug));
+        // The bug keeps w2 within one step of w1, so w1 = 1, w2 = 2 is unreachable: it settles at a loss far from zero
+        // (the fixed update is below 1e-5 by epoch 1000, see above) and more epochs do not help.
+        Assert.True(Math.Abs(longer.Final.W1 - 1) > 0.5, $"{longer.Final.W1}");
+        Assert.True(longer.Final.Loss > 0.3, $"{longer.Final.Loss}");
+        Assert.Equal(bug.Final.Loss, longer.Final.Loss, 1e-3);
+        // It is not even a descent method: the loss rises on the way to that point.
+        Assert.True(longer.Final.Loss > longer.History[100].Loss, $"{longer.History[100].Loss} → {longer.Final.Loss}");
     }
 
     [Fact]
