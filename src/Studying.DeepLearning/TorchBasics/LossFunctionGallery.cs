@@ -65,7 +65,12 @@ public static class LossFunctionGallery
     /// <summary>The regression targets the checks use.</summary>
     public static IReadOnlyList<double> SampleTarget { get; } = [3.0, 0.1, 0.8, 1.0, -0.5];
 
-    /// <summary>The logits of the stability table: 20 and 40 already break plain BCE (float32 and float64), ±100 and ±1000 are the brief's extremes.</summary>
+    /// <summary>
+    /// The logits of the stability table. On the wrong side (target 0 with z &gt; 0, or 1 with z &lt; 0) the true loss is |z|:
+    /// plain BCE on σ(z) already reads 100 at z = 20 in float32 and z = 40 in float64 (σ rounded to 1, log 0 clamped);
+    /// at ±100 its 100 is right only because the clamp happens to sit there; at ±1000 it reads 100 for a true 1000.
+    /// BCE with logits and cross-entropy on [0, z] give |z| throughout.
+    /// </summary>
     public static IReadOnlyList<double> ExtremeLogits { get; } = [-1000, -100, -40, -20, 20, 40, 100, 1000];
 
     /// <summary>Evaluates every loss both ways, tabulates the extreme-logit behaviour and draws the charts.</summary>

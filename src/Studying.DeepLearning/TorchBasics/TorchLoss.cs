@@ -57,8 +57,9 @@ public static class TorchLoss
 
     /// <summary>
     /// <c>binary_cross_entropy</c> on probabilities p = σ(z): −[y·log p + (1 − y)·log(1 − p)], logs clamped at −100.
-    /// Fed with σ(z) for a large |z| it saturates: σ(40) is exactly 1 in float64 (σ(17) in float32), so
-    /// log(1 − p) is log 0, clamped to −100 — the loss is stuck at 100 whatever the true value. Use
+    /// Fed with σ(z) for a large |z| it saturates: from z ≈ 37 in float64 (z ≈ 17 in float32) σ(z) rounds to exactly 1,
+    /// so log(1 − p) is log 0, clamped to −100 — the loss is stuck at 100 whatever the true value (at z = ±100 the
+    /// truth happens to be ≈ 100 too; at ±1000 it is 1000). Use
     /// <see cref="BinaryCrossEntropyWithLogits"/> on the logits instead.
     /// </summary>
     /// <param name="probability">Predicted probabilities, each in [0, 1].</param>
