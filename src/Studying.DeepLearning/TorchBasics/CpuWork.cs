@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Studying.DeepLearning.TorchBasics;
 
@@ -25,6 +26,8 @@ internal static class CpuWork
     /// <summary>Calibrates now (otherwise the first call does), so that no measurement includes the calibration.</summary>
     public static void EnsureCalibrated() => _ = IterationsPerMillisecond.Value;
 
+    // Fully optimised from the first call, so calibration and later runs execute the same machine code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static double Spin(long iterations, double seed)
     {
         // A dependent chain of multiply-adds: neither vectorisable nor removable by the JIT, since the result is kept.
