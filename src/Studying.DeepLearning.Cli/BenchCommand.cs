@@ -203,6 +203,7 @@ internal sealed class MemoryBenchCommand : Command<MemoryBenchSettings>
                 v.PeakAtCheckStepMegabytes is { } p ? BenchCommand.F(p, "F0") : "—", BenchCommand.F(v.PeakRssMegabytes, "F0"),
                 v.PeakRatio is { } r ? BenchCommand.F(r, "F3") : "—", BenchCommand.F(v.RssGrowthPerStepMegabytes, "F3"), BenchCommand.F(v.LiveTensorsPerStep, "F1"));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Scoped loop: final peak within 10 % of the peak after {report.Scoped.CheckStep} steps — {(report.ScopedPeakWithinTenPercent ? "[green]yes[/]" : "[red]no[/]")}.");
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Scoped loop: final peak within 10 % of the peak after {report.Scoped.CheckStep} steps — ")
+            + (report.ScopedPeakWithinTenPercent ? "[green]yes[/]." : "[red]no[/]."));
     }
 }

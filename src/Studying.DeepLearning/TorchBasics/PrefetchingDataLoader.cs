@@ -36,6 +36,7 @@ public sealed record PrefetchOptions(int Workers = 2, int Capacity = 4, bool Shu
 public sealed class PrefetchingDataLoader : IEnumerable<PrefetchedBatch>
 {
     private long created;
+    private long disposed;
     private long disposedByLoader;
 
     /// <summary>Creates a loader over <paramref name="dataset"/>.</summary>
@@ -77,6 +78,9 @@ public sealed class PrefetchingDataLoader : IEnumerable<PrefetchedBatch>
 
     /// <summary>Batches this loader has built so far (all epochs).</summary>
     internal long BatchesCreated => Interlocked.Read(ref created);
+
+    /// <summary>Batches of this loader whose tensors have been freed (by the consumer or by the loader).</summary>
+    internal long BatchesDisposed => Interlocked.Read(ref disposed);
 
     /// <summary>Batches this loader disposed itself because no consumer took them.</summary>
     internal long BatchesDisposedByLoader => Interlocked.Read(ref disposedByLoader);
@@ -134,7 +138,7 @@ public sealed class PrefetchingDataLoader : IEnumerable<PrefetchedBatch>
         foreach (var key in items[0].Keys)
             stacked[key] = stack(items.Select(item => item[key]).ToArray(), 0).DetachFromDisposeScope();
         Interlocked.Increment(ref created);
-        return new PrefetchedBatch(number, indices, stacked, null);
+        return new PrefetchedBatch(number, indices, stacked, () => Interlocked.Increment(ref disposed));
     }
 
     /// <summary>Stacking needs the same keys, shapes and types in every item; say which item differs, before native code fails.</summary>

@@ -36,8 +36,8 @@ public class PrefetchingDataLoaderTests
                     // Against the item made directly on this thread, and against the closed form w·x + b.
                     var expected = data.FeaturesOf(batch.Indices[row]);
                     Assert.Equal(expected, features.Skip(3 * row).Take(3));
-                    var y = SyntheticDataset.Bias + expected.Select((x, j) => SyntheticDataset.Weight(j) * x).Sum();
-                    Assert.Equal(y, targets[row], 5);
+                    var y = SyntheticDataset.Bias + expected.Select((x, j) => (double)SyntheticDataset.Weight(j) * x).Sum();
+                    Assert.True(Math.Abs(y - targets[row]) < 1e-5, $"target {targets[row]}, w·x + b = {y}");
                 }
                 seen.AddRange(batch.Indices);
             }
@@ -51,6 +51,7 @@ public class PrefetchingDataLoaderTests
             Assert.Equal(Enumerable.Range(0, 23).Select(i => (long)i), seen);
         else
             Assert.NotEqual(Enumerable.Range(0, seen.Count).Select(i => (long)i), seen);
+        Assert.Equal(loader.BatchesCreated, loader.BatchesDisposed);
     }
 
     [Fact]
@@ -101,6 +102,7 @@ public class PrefetchingDataLoaderTests
         Assert.Equal("corrupt record 13", original.Message);
         Assert.Equal([0L, 1L], delivered);
         Assert.Equal(loader.BatchesCreated, delivered.Count + loader.BatchesDisposedByLoader);
+        Assert.Equal(loader.BatchesCreated, loader.BatchesDisposed);
         Assert.All(data.Handed, t => Assert.True(t.IsInvalid));
     }
 
@@ -148,6 +150,7 @@ public class PrefetchingDataLoaderTests
         Assert.Equal(calls, data.Calls);
         Assert.Equal(3, delivered);
         Assert.Equal(loader.BatchesCreated, delivered + loader.BatchesDisposedByLoader);
+        Assert.Equal(loader.BatchesCreated, loader.BatchesDisposed);
         Assert.All(data.Handed, t => Assert.True(t.IsInvalid));
     }
 
@@ -171,7 +174,9 @@ public class PrefetchingDataLoaderTests
         Assert.False(kept.IsDisposed);
         Assert.Equal(5, kept["features"].shape[0]);
         Assert.Equal(loader.BatchesCreated, 2 + loader.BatchesDisposedByLoader);
+        Assert.Equal(loader.BatchesCreated - 1, loader.BatchesDisposed);
         kept.Dispose();
+        Assert.Equal(loader.BatchesCreated, loader.BatchesDisposed);
         Assert.All(kept.Tensors.Values, t => Assert.True(t.IsInvalid));
         Assert.All(data.Handed, t => Assert.True(t.IsInvalid));
     }
