@@ -19,6 +19,7 @@ app.Configure(config =>
         .WithDescription("Chapter 1: gradient descent on y = a·x, learning rates, feature scaling, polynomial regression.");
     config.AddCommand<AllChaptersCommand>("all")
         .WithDescription("Runs every chapter, writing each one's charts and report under the output folder.");
+    BenchCommand.Register(config);
     config.UseStrictParsing();
     config.PropagateExceptions();
 });
