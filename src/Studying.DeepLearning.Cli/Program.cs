@@ -17,6 +17,8 @@ app.Configure(config =>
     config.SetApplicationName("studydl");
     config.AddCommand<GradientDescentCommand>("gd")
         .WithDescription("Chapter 1: gradient descent on y = a·x, learning rates, feature scaling, polynomial regression.");
+    config.AddCommand<TorchBasicsCommand>("basics")
+        .WithDescription("Chapter 2: autograd, modules, backprop by hand, losses, the optimiser race, data loaders and memory.");
     config.AddCommand<AllChaptersCommand>("all")
         .WithDescription("Runs every chapter, writing each one's charts and report under the output folder.");
     BenchCommand.Register(config);
