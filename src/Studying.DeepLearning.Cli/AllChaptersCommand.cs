@@ -9,8 +9,8 @@ internal sealed class AllChaptersCommand : Command<ChapterSettings>
     {
         if (settings.Json)
             throw new InvalidOperationException("'all' writes each chapter's report.json under --out; use a chapter command for --json on stdout.");
-        GradientDescentCommand.Run(settings, cancellationToken);
-        TorchBasicsCommand.Run(settings, cancellationToken);
+        new GradientDescentCommand().Run(settings, cancellationToken);
+        new TorchBasicsCommand().Run(settings, cancellationToken);
         return 0;
     }
 }

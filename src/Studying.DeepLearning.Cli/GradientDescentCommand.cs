@@ -1,28 +1,22 @@
 using System.Globalization;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using Studying.DeepLearning.GradientDescent;
 
 namespace Studying.DeepLearning.Cli;
 
 /// <summary><c>studydl gd</c>: chapter 1.</summary>
-internal sealed class GradientDescentCommand : Command<ChapterSettings>
+internal sealed class GradientDescentCommand : ChapterCommand<GradientDescentReport>
 {
-    public const string Chapter = "gd";
+    protected override string Chapter => "gd";
 
-    public override int Execute(CommandContext context, ChapterSettings settings, CancellationToken cancellationToken)
-    {
-        Run(settings, cancellationToken);
-        return 0;
-    }
+    protected override IReadOnlyCollection<string> ReadmeFigures => ["GD"];
 
-    public static void Run(ChapterSettings settings, CancellationToken cancellationToken)
-    {
-        var report = GradientDescentChapter.Run(ChapterOutput.Progress(Chapter), cancellationToken);
-        ChapterOutput.Write(Chapter, report, report.Figures, ["GD"], settings, Print);
-    }
+    protected override GradientDescentReport RunChapter(IProgress<string> progress, CancellationToken cancellationToken) =>
+        GradientDescentChapter.Run(progress, cancellationToken);
 
-    private static void Print(GradientDescentReport report)
+    protected override IReadOnlyDictionary<string, Plotting.Figure> FiguresOf(GradientDescentReport report) => report.Figures;
+
+    protected override void Print(GradientDescentReport report)
     {
         static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
         AnsiConsole.Write(new Rule("[bold]Chapter 1 — gradient descent[/]").LeftJustified());

@@ -1,28 +1,20 @@
 using System.Globalization;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using Studying.DeepLearning.TorchBasics;
 
 namespace Studying.DeepLearning.Cli;
 
 /// <summary><c>studydl basics</c>: chapter 2.</summary>
-internal sealed class TorchBasicsCommand : Command<ChapterSettings>
+internal sealed class TorchBasicsCommand : ChapterCommand<TorchBasicsReport>
 {
-    public const string Chapter = "basics";
+    protected override string Chapter => "basics";
 
-    public override int Execute(CommandContext context, ChapterSettings settings, CancellationToken cancellationToken)
-    {
-        Run(settings, cancellationToken);
-        return 0;
-    }
+    protected override TorchBasicsReport RunChapter(IProgress<string> progress, CancellationToken cancellationToken) =>
+        TorchBasicsChapter.Run(progress, cancellationToken);
 
-    public static void Run(ChapterSettings settings, CancellationToken cancellationToken)
-    {
-        var report = TorchBasicsChapter.Run(ChapterOutput.Progress(Chapter), cancellationToken);
-        ChapterOutput.Write(Chapter, report, report.Figures, [], settings, Print);
-    }
+    protected override IReadOnlyDictionary<string, Plotting.Figure> FiguresOf(TorchBasicsReport report) => report.Figures;
 
-    private static void Print(TorchBasicsReport report)
+    protected override void Print(TorchBasicsReport report)
     {
         static string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
         AnsiConsole.Write(new Rule("[bold]Chapter 2 — TorchSharp basics[/]").LeftJustified());
