@@ -22,6 +22,8 @@ internal static class ChartBuilder
         chart = Chart.withTitle(figure.Title, null).Invoke(chart);
         chart = WithAxis(chart, figure.XAxis, "withXAxisStyle");
         chart = WithAxis(chart, figure.YAxis, "withYAxisStyle");
+        chart = WithTicks(chart, figure.XAxis, "xaxis");
+        chart = WithTicks(chart, figure.YAxis, "yaxis");
         var size = new Dictionary<string, object>();
         if (figure.Width is int width)
         {
@@ -98,6 +100,12 @@ internal static class ChartBuilder
                     [Values(trace.Y)],
                     With(name, "Keys", Some<IEnumerable<string>>(Labels(trace.XLabels, trace))));
 
+            case TraceWire.ImageTraceKind:
+                var image = new Trace2D("image");
+                image.SetProperty("name", trace.Name);
+                image.SetProperty("z", trace.Pixels ?? throw new ArgumentException($"Trace '{trace.Name}' (image) has no pixels.", nameof(trace)));
+                return GenericChart.ofTraceObject(true, image);
+
             default:
                 throw new ArgumentException($"Trace '{trace.Name}' has the unknown kind '{trace.Kind}'.", nameof(trace));
         }
@@ -125,6 +133,26 @@ internal static class ChartBuilder
         }
 
         return style.Count == 0 ? chart : Style(chart, method, [typeof(double), typeof(double), typeof(string)], style);
+    }
+
+    // Custom tick labels: set plotly.js's tickvals/ticktext on the layout's axis object directly.
+    private static GenericChart WithTicks(GenericChart chart, AxisWire axis, string layoutAxis)
+    {
+        if (axis.TickPositions is null || axis.TickLabels is null)
+        {
+            return chart;
+        }
+
+        return GenericChart.mapLayout(Microsoft.FSharp.Core.FSharpFunc<Layout, Layout>.FromConverter(layout =>
+        {
+            var existing = layout.TryGetPropertyValue(layoutAxis);
+            var target = existing is { } some && some.Value is DynamicObj.DynamicObj found ? found : new Plotly.NET.LayoutObjects.LinearAxis();
+            target.SetProperty("tickmode", "array");
+            target.SetProperty("tickvals", axis.TickPositions);
+            target.SetProperty("ticktext", axis.TickLabels);
+            layout.SetProperty(layoutAxis, target);
+            return layout;
+        }), chart);
     }
 
     // Chart.withXxx(...) returns a function from chart to chart.

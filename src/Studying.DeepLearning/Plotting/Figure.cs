@@ -46,7 +46,11 @@ public sealed partial record Figure(string Title, IReadOnlyList<Trace> Traces)
 /// <param name="Title">The axis title, or <see langword="null"/> for none.</param>
 /// <param name="Logarithmic">Whether the axis uses a log scale.</param>
 /// <param name="Range">A fixed [min, max] range, or <see langword="null"/> to fit the data.</param>
-public sealed record Axis(string? Title = null, bool Logarithmic = false, (double Min, double Max)? Range = null);
+public sealed record Axis(string? Title = null, bool Logarithmic = false, (double Min, double Max)? Range = null)
+{
+    /// <summary>Labels at chosen positions instead of automatic tick numbers (e.g. class names under an image grid).</summary>
+    public IReadOnlyList<(double Position, string Label)>? Ticks { get; init; }
+}
 
 /// <summary>How points of a <see cref="ScatterTrace"/> are drawn.</summary>
 public enum TraceMode
@@ -108,3 +112,14 @@ public sealed record HeatmapTrace(string Name, IReadOnlyList<string> X, IReadOnl
 /// <param name="Values">Bar heights, as many as <paramref name="Categories"/>.</param>
 public sealed record BarTrace(string Name, IReadOnlyList<string> Categories, IReadOnlyList<double> Values)
     : Trace(Name);
+
+/// <summary>
+/// An RGB image drawn pixel for pixel (a grid of sample images, a feature map): <paramref name="Rgb"/> holds
+/// <paramref name="Height"/> × <paramref name="Width"/> pixels row by row, three bytes (red, green, blue) each.
+/// The image's row 0 is drawn at the top.
+/// </summary>
+/// <param name="Name">Legend name.</param>
+/// <param name="Width">Pixels per row.</param>
+/// <param name="Height">Rows.</param>
+/// <param name="Rgb">Width × Height × 3 bytes.</param>
+public sealed record ImageTrace(string Name, int Width, int Height, IReadOnlyList<byte> Rgb) : Trace(Name);

@@ -55,6 +55,7 @@ internal static class FigureWireMapping
             YLabels: Labels(h.Y, label, "Y"),
             Z: Grid(h.Z, Required(h.X, label, "X").Count, Required(h.Y, label, "Y").Count, label)),
         BarTrace b => Bar(b, label),
+        ImageTrace image => Image(image, label),
         _ => throw new ArgumentException($"{label} is a {trace.GetType().Name}, which cannot be drawn.", nameof(trace)),
     };
 
@@ -90,6 +91,31 @@ internal static class FigureWireMapping
         return new TraceWire(TraceWire.BarTraceKind, trace.Name ?? string.Empty, XLabels: categories, Y: values);
     }
 
+    private static TraceWire Image(ImageTrace trace, string label)
+    {
+        var rgb = Required(trace.Rgb, label, "Rgb");
+        if (trace.Width < 1 || trace.Height < 1 || rgb.Count != trace.Width * trace.Height * 3)
+        {
+            throw new ArgumentException(
+                $"{label} is {trace.Width} × {trace.Height} pixels, which needs {Math.Max(trace.Width, 0) * Math.Max(trace.Height, 0) * 3} RGB bytes, but has {rgb.Count}.", nameof(trace));
+        }
+
+        var rows = new List<IReadOnlyList<IReadOnlyList<int>>>(trace.Height);
+        for (var r = 0; r < trace.Height; r++)
+        {
+            var row = new List<IReadOnlyList<int>>(trace.Width);
+            for (var c = 0; c < trace.Width; c++)
+            {
+                var at = (r * trace.Width + c) * 3;
+                row.Add([rgb[at], rgb[at + 1], rgb[at + 2]]);
+            }
+
+            rows.Add(row);
+        }
+
+        return new TraceWire(TraceWire.ImageTraceKind, trace.Name ?? string.Empty, Pixels: rows);
+    }
+
     private static AxisWire ToWire(Axis? axis, string which)
     {
         axis ??= new Axis();
@@ -108,7 +134,16 @@ internal static class FigureWireMapping
             }
         }
 
-        return new AxisWire(axis.Title, axis.Logarithmic, axis.Range?.Min, axis.Range?.Max);
+        if (axis.Ticks is { } ticks && ticks.Any(t => !double.IsFinite(t.Position) || t.Label is null))
+        {
+            throw new ArgumentException($"Every tick of the {which} axis needs a finite position and a label.", nameof(axis));
+        }
+
+        return new AxisWire(axis.Title, axis.Logarithmic, axis.Range?.Min, axis.Range?.Max)
+        {
+            TickPositions = axis.Ticks?.Select(t => t.Position).ToArray(),
+            TickLabels = axis.Ticks?.Select(t => t.Label).ToArray(),
+        };
     }
 
     private static IReadOnlyList<T> Required<T>(IReadOnlyList<T>? values, string label, string field) =>

@@ -34,11 +34,18 @@ internal sealed record FigureWire(
 }
 
 /// <summary>An axis: title, log scale and an optional fixed range.</summary>
-internal sealed record AxisWire(string? Title, bool Logarithmic, double? Min, double? Max);
+internal sealed record AxisWire(string? Title, bool Logarithmic, double? Min, double? Max)
+{
+    /// <summary>Positions of custom tick labels, or null for automatic ticks.</summary>
+    public IReadOnlyList<double>? TickPositions { get; init; }
+
+    /// <summary>The custom tick labels, one per position.</summary>
+    public IReadOnlyList<string>? TickLabels { get; init; }
+}
 
 /// <summary>
 /// One trace. <see cref="Kind"/> says which fields are set: <c>scatter</c> (X, Y, Mode), <c>contour</c> (X, Y, Z),
-/// <c>heatmap</c> (XLabels, YLabels, Z), <c>bar</c> (XLabels, Y).
+/// <c>heatmap</c> (XLabels, YLabels, Z), <c>bar</c> (XLabels, Y), <c>image</c> (Pixels: rows of [r, g, b]).
 /// </summary>
 internal sealed record TraceWire(
     string Kind,
@@ -48,7 +55,8 @@ internal sealed record TraceWire(
     IReadOnlyList<double?>? Y = null,
     IReadOnlyList<string>? XLabels = null,
     IReadOnlyList<string>? YLabels = null,
-    IReadOnlyList<IReadOnlyList<double?>>? Z = null)
+    IReadOnlyList<IReadOnlyList<double?>>? Z = null,
+    IReadOnlyList<IReadOnlyList<IReadOnlyList<int>>>? Pixels = null)
 {
     /// <summary>Kind of a scatter trace: points as lines and/or markers.</summary>
     public const string ScatterTraceKind = "scatter";
@@ -61,4 +69,7 @@ internal sealed record TraceWire(
 
     /// <summary>Kind of a bar chart over categories.</summary>
     public const string BarTraceKind = "bar";
+
+    /// <summary>Kind of an RGB image.</summary>
+    public const string ImageTraceKind = "image";
 }
