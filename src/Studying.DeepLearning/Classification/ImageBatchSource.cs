@@ -11,6 +11,8 @@ namespace Studying.DeepLearning.Classification;
 public sealed class ImageBatchSource : IBatchSource
 {
     private readonly float[][] tables;
+    private readonly float[] scale;
+    private readonly float[] offset;
 
     /// <summary>Creates a source over <paramref name="data"/>.</summary>
     /// <param name="data">The images.</param>
@@ -25,7 +27,7 @@ public sealed class ImageBatchSource : IBatchSource
             throw new ArgumentException($"Padding {a.Padding} must be between 0 and less than the image size {data.Height}×{data.Width}.", nameof(options));
         Data = data;
         Options = options;
-        var (scale, offset) = PixelConversion.ChannelAffine(data.Channels, options.Normalization?.Mean, options.Normalization?.StandardDeviation);
+        (scale, offset) = PixelConversion.ChannelAffine(data.Channels, options.Normalization?.Mean, options.Normalization?.StandardDeviation);
         tables = PixelConversion.LookupTables(scale, offset);
         TorchRuntime.EnsureLoaded();
     }
@@ -106,12 +108,7 @@ public sealed class ImageBatchSource : IBatchSource
     private void ConvertPlain(ReadOnlySpan<byte> image, Span<float> target)
     {
         var plane = Data.Height * Data.Width;
-        for (var c = 0; c < Data.Channels; c++)
-        {
-            var table = tables[c];
-            // The affine map, vectorised: table[b] = b·scale + offset with scale = table[1] − table[0].
-            PixelConversion.Convert(image.Slice(c * plane, plane), target.Slice(c * plane, plane), table[1] - table[0], table[0]);
-        }
+        PixelConversion.Convert(image, target, plane, Data.Channels, scale, offset);
     }
 
     private IEnumerable<LabeledBatch> Prefetched(IEnumerable<(int Start, int End)> ranges, int[] order, AugmentationChoice[] choices, CancellationToken cancellationToken)
