@@ -22,6 +22,7 @@ internal static class BenchCommand
                 .WithDescription("Loader throughput and epoch ÷ training time, 1/2/4 workers, latency- and CPU-bound items.");
             bench.AddCommand<MemoryBenchCommand>("memory")
                 .WithDescription("Peak memory of a small CNN loop with and without a dispose scope per step (each in a fresh process).");
+            DataBenchCommand.AddTo(bench);
         });
 
     internal static void Write<T>(T report, IReadOnlyDictionary<string, Figure> figures, string? output, bool json, Action<T> print)
