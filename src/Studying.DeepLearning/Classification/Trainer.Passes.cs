@@ -23,7 +23,7 @@ public static partial class Trainer
         model.eval();
         try
         {
-            var context = new PassContext(classNames, true, loss ?? CrossEntropy, cancellationToken) { Source = "evaluation" };
+            var context = new PassContext(classNames, loss ?? CrossEntropy, cancellationToken) { Source = "evaluation" };
             var pass = EvaluationPass(model, source, 1, confusion: true, context, cancellationToken.ThrowIfCancellationRequested);
             if (pass.Divergence is { } d)
                 throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The model's loss on evaluation batch {d.Batch} is {d.Loss}: its weights have diverged."));
@@ -35,7 +35,7 @@ public static partial class Trainer
         }
     }
 
-    private sealed record PassContext(IReadOnlyList<string> ClassNames, bool CheckTargets, Func<Tensor, Tensor, Tensor> Loss, CancellationToken Token)
+    private sealed record PassContext(IReadOnlyList<string> ClassNames, Func<Tensor, Tensor, Tensor> Loss, CancellationToken Token)
     {
         public string Source { get; init; } = "training";
     }
@@ -59,7 +59,7 @@ public static partial class Trainer
                 optimizer.zero_grad();
                 var logits = model.call(labeled.Inputs);
                 CheckBatch(logits, labeled, context, epoch, batch);
-                var loss = context.Loss(logits, labeled.Targets);
+                var loss = ComputeLoss(logits, labeled, context, epoch, batch);
                 var value = ReadLoss(loss, context, batch);
                 if (!double.IsFinite(value))
                     return new Pass(double.NaN, double.NaN, batch, samples, new Divergence(epoch, batch, value, DuringValidation: false));
@@ -100,7 +100,7 @@ public static partial class Trainer
             {
                 var logits = model.call(labeled.Inputs);
                 CheckBatch(logits, labeled, context, epoch, batch);
-                var value = ReadLoss(context.Loss(logits, labeled.Targets), context, batch);
+                var value = ReadLoss(ComputeLoss(logits, labeled, context, epoch, batch), context, batch);
                 if (!double.IsFinite(value))
                     return new Pass(double.NaN, double.NaN, batch, samples, new Divergence(epoch, batch, value, DuringValidation: true));
                 lossSum += value * labeled.Count;
@@ -124,6 +124,25 @@ public static partial class Trainer
         return new Pass(lossSum / samples, (double)correct.item<long>() / samples, batch, samples, null, matrix);
     }
 
+    /// <summary>
+    /// The loss, with libtorch's own checks (a target outside 0 … classes − 1, which it reports as a catchable error)
+    /// turned into an <see cref="ArgumentException"/> that says where; this costs nothing per step, unlike checking
+    /// every batch's targets ourselves.
+    /// </summary>
+    private static Tensor ComputeLoss(Tensor logits, LabeledBatch batch, PassContext context, int epoch, int index)
+    {
+        try
+        {
+            return context.Loss(logits, batch.Targets);
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            var reason = e.Message.Split('\n', 2)[0];
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The loss on {context.Source} batch {index} of epoch {epoch} failed: {reason} Targets must be class indices from 0 to {context.ClassNames.Count - 1} ({string.Join(", ", context.ClassNames)})."), e);
+        }
+    }
+
     private static double ReadLoss(Tensor loss, PassContext context, int batch)
     {
         if (batch == 1 && loss.numel() != 1)
@@ -136,7 +155,7 @@ public static partial class Trainer
         };
     }
 
-    /// <summary>Checks logits and targets before the loss sees them: a shape mismatch in native code would abort the process.</summary>
+    /// <summary>Checks the logits' shape before the loss sees them (metadata only, no tensor work): shape errors in native code can abort the process.</summary>
     private static void CheckBatch(Tensor logits, LabeledBatch batch, PassContext context, int epoch, int index)
     {
         var classes = context.ClassNames.Count;
@@ -146,14 +165,6 @@ public static partial class Trainer
                 + $"one row per input and one column per class of the source ({string.Join(", ", context.ClassNames)}). Give the model's last layer {classes} outputs.");
         if (!logits.is_floating_point())
             throw new ArgumentException($"The model's output is {logits.dtype}; logits must be floating point.");
-        if (context.CheckTargets && batch.Count > 0)
-        {
-            var low = batch.Targets.min().item<long>();
-            var high = batch.Targets.max().item<long>();
-            if (low < 0 || high >= classes)
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"{context.Source} batch {index} of epoch {epoch} has target classes from {low} to {high}, but the source names {classes} classes (0 to {classes - 1})."));
-        }
     }
 
     private static IReadOnlyList<string> CheckSources(IBatchSource train, IBatchSource? validation)

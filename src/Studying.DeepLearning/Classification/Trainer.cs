@@ -110,7 +110,7 @@ public static partial class Trainer
                 }
 
                 var clock = Stopwatch.StartNew();
-                var context = new PassContext(classNames, epoch == startEpoch + 1, options.Loss ?? CrossEntropy, cancellationToken);
+                var context = new PassContext(classNames, options.Loss ?? CrossEntropy, cancellationToken);
                 model.train();
                 var trained = TrainEpoch(model, optimizer, train, epoch, options, batchesPerEpoch, context, progress, history, lastPath);
                 if (trained.Divergence is not null)

@@ -225,7 +225,10 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains("differ", Assert.Throws<ArgumentException>(() => Trainer.Fit(model, train, Blobs(50, 2, classes: 4), Adam(1))).Message, StringComparison.Ordinal);
         var (inputs, _) = Rows(8, 4);
         var outOfRange = new ArraySource(inputs, [0, 1, 2, 3, 0, 1, 2, 0], 8, ["a", "b", "c"]);
-        Assert.Contains("from 0 to 3", Assert.Throws<ArgumentException>(() => Trainer.Fit(model, outOfRange, null, Adam(1))).Message, StringComparison.Ordinal);
+        var badTarget = Assert.Throws<ArgumentException>(() => Trainer.Fit(model, outOfRange, null, Adam(1))).Message;
+        Assert.Contains("Target 3 is out of bounds", badTarget, StringComparison.Ordinal);
+        Assert.Contains("training batch 1 of epoch 1", badTarget, StringComparison.Ordinal);
+        Assert.Contains("from 0 to 2", badTarget, StringComparison.Ordinal);
     }
 
     [Fact]
