@@ -10,16 +10,16 @@ namespace Studying.DeepLearning.Cli;
 internal sealed class TrainerBenchSettings : CommandSettings
 {
     [CommandOption("--samples <N>")]
-    [Description("Training samples per epoch. Default: 65536")]
-    public int Samples { get; init; } = 65536;
+    [Description("Training samples per epoch. Default: 32768")]
+    public int Samples { get; init; } = 32768;
 
     [CommandOption("--batch-size <N>")]
     [Description("Samples per batch. Default: 64")]
     public int BatchSize { get; init; } = 64;
 
     [CommandOption("--rounds <N>")]
-    [Description("Timed rounds of each variant (after one warm-up), interleaved. Default: 9")]
-    public int Rounds { get; init; } = 9;
+    [Description("Timed rounds of each variant (after one warm-up), interleaved. Default: 15")]
+    public int Rounds { get; init; } = 15;
 
     [CommandOption("--json")]
     [Description("Print the results as one JSON object on stdout (progress goes to stderr).")]
