@@ -13,16 +13,17 @@ namespace Studying.DeepLearning.Cli;
 /// <summary><c>studydl bench loader|memory</c>: benchmarks of chapter 2 (timings, so not unit tests).</summary>
 internal static class BenchCommand
 {
-    /// <summary>Adds the <c>bench</c> branch and its commands.</summary>
-    public static void Register(IConfigurator config) =>
+    /// <summary>Adds the <c>bench</c> branch and its commands, plus those that <paramref name="more"/> add (other chapters' benchmarks; Spectre keeps only the first branch of a name).</summary>
+    public static void Register(IConfigurator config, params Action<IConfigurator<CommandSettings>>[] more) =>
         config.AddBranch("bench", bench =>
         {
-            bench.SetDescription("Benchmarks: data loading (prefetching vs TorchSharp's DataLoader) and memory with/without dispose scopes.");
+            bench.SetDescription("Benchmarks: data loading (prefetching vs TorchSharp's DataLoader), memory with/without dispose scopes, and more per chapter.");
             bench.AddCommand<LoaderBenchCommand>("loader")
                 .WithDescription("Loader throughput and epoch ÷ training time, 1/2/4 workers, latency- and CPU-bound items.");
             bench.AddCommand<MemoryBenchCommand>("memory")
                 .WithDescription("Peak memory of a small CNN loop with and without a dispose scope per step (each in a fresh process).");
-            DataBenchCommand.AddTo(bench);
+            foreach (var add in more)
+                add(bench);
         });
 
     internal static void Write<T>(T report, IReadOnlyDictionary<string, Figure> figures, string? output, bool json, Action<T> print)

@@ -21,7 +21,7 @@ app.Configure(config =>
         .WithDescription("Chapter 2: autograd, modules, backprop by hand, losses, the optimiser race, data loaders and memory.");
     config.AddCommand<AllChaptersCommand>("all")
         .WithDescription("Runs every chapter, writing each one's charts and report under the output folder.");
-    BenchCommand.Register(config);
+    BenchCommand.Register(config, DataBenchCommand.AddTo, TrainerBenchCommand.Register);
     config.UseStrictParsing();
     config.PropagateExceptions();
 });
