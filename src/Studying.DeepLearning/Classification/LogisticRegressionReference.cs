@@ -34,7 +34,9 @@ public static class LogisticRegressionReference
         for (var i = 0; i < x.Count; i++)
         {
             var z = weight * x[i] + bias;
-            sum += Softplus(z) - y[i] * z;
+            // softplus(z) − y·z written as (max(z, 0) − y·z) + log(1 + e^{−|z|}): the first part is exact for y = 0 or 1,
+            // so a confident correct prediction keeps its tiny loss instead of cancelling to 0.
+            sum += Math.Max(z, 0) - y[i] * z + Log1PExpNegAbs(z);
         }
         return sum / x.Count + l2 / 2 * (weight * weight + bias * bias);
     }
@@ -123,7 +125,15 @@ public static class LogisticRegressionReference
 
     /// <summary>softplus(z) = log(1 + eᶻ) = max(z, 0) + log(1 + e^{−|z|}), finite for every finite z.</summary>
     /// <param name="z">A logit.</param>
-    public static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+    public static double Softplus(double z) => Math.Max(z, 0) + Log1PExpNegAbs(z);
+
+    /// <summary>log(1 + t) for t = e^{−|z|} ≤ 1, accurate also where 1 + t rounds to 1 (Goldberg's log1p: log(u)·t/(u − 1)).</summary>
+    private static double Log1PExpNegAbs(double z)
+    {
+        var t = Math.Exp(-Math.Abs(z));
+        var u = 1 + t;
+        return u == 1 ? t : Math.Log(u) * t / (u - 1);
+    }
 
     private static void Check(IReadOnlyList<double> x, IReadOnlyList<double> y, double l2)
     {

@@ -41,6 +41,7 @@ public sealed class MultilayerPerceptron : nn.Module<Tensor, Tensor>
         InputFeatures = inputFeatures;
         HiddenSizes = hiddenSizes.ToArray();
         Classes = classes;
+        BatchNorm = batchNorm;
 
         var modules = new List<(string, nn.Module<Tensor, Tensor>)> { ("flatten", nn.Flatten()) };
         var width = inputFeatures;
@@ -70,12 +71,17 @@ public sealed class MultilayerPerceptron : nn.Module<Tensor, Tensor>
     /// <summary>Number of classes (logits per sample).</summary>
     public int Classes { get; }
 
+    /// <summary>Whether the hidden layers have batch norm.</summary>
+    public bool BatchNorm { get; }
+
     /// <summary>Logits [batch, classes] for input [batch, …] holding <see cref="InputFeatures"/> values per sample.</summary>
     /// <param name="input">Images [batch, C, H, W] or rows [batch, features].</param>
     /// <exception cref="ArgumentException">The input does not hold <see cref="InputFeatures"/> values per sample, or its element type is not the parameters'.</exception>
     public override Tensor forward(Tensor input)
     {
         ModelInput.RequireFlattenable(input, nameof(MultilayerPerceptron), parameterType(), InputFeatures);
+        if (BatchNorm && training && input.shape[0] < 2)
+            throw new ArgumentException($"{nameof(MultilayerPerceptron)} with batch norm needs at least 2 samples per batch in training mode (got {input.shape[0]}): batch statistics of one sample are undefined. Call eval() to predict single samples, or drop the last incomplete batch.", nameof(input));
         return layers.forward(input);
     }
 
