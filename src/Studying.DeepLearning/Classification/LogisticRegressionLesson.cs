@@ -33,7 +33,7 @@ public static class LogisticRegressionLesson
     /// <summary>The weight decay of the regularised check (small enough to keep the boundary near 2.5 h, large enough for a finite minimiser).</summary>
     public const double RegularisedL2 = 0.01;
 
-    /// <summary>Runs every experiment (about a second on a CPU) and draws the charts.</summary>
+    /// <summary>Runs every experiment (a few seconds on a CPU) and draws the charts.</summary>
     /// <param name="progress">Receives a line per finished experiment, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops between experiments and updates.</param>
     public static LogisticRegressionReport Run(IProgress<string>? progress = null, CancellationToken cancellationToken = default)
