@@ -26,7 +26,7 @@ internal static class BenchCommand
                 add(bench);
         });
 
-    internal static void Write<T>(T report, IReadOnlyDictionary<string, Figure> figures, string? output, bool json, Action<T> print)
+    internal static void Write<T>(T report, IReadOnlyDictionary<string, Figure> figures, string? output, bool json, Action<T> print, string command = "bench")
     {
         if (output is not null)
         {
@@ -35,7 +35,7 @@ internal static class BenchCommand
             foreach (var (name, figure) in figures)
                 figure.SaveHtml(Path.Combine(folder, name + ".html"));
             File.WriteAllText(Path.Combine(folder, "report.json"), JsonSerializer.Serialize(report, ChapterOutput.Json));
-            ChapterOutput.Log.MarkupLineInterpolated($"[grey]bench: {figures.Count} charts and report.json written to {folder}[/]");
+            ChapterOutput.Log.MarkupLineInterpolated($"[grey]{command}: {figures.Count} charts and report.json written to {folder}[/]");
         }
         if (json)
             Console.Out.WriteLine(JsonSerializer.Serialize(report, ChapterOutput.Json));

@@ -1,0 +1,151 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Studying.DeepLearning.Classification;
+using Studying.DeepLearning.TorchBasics;
+
+namespace Studying.DeepLearning.Cli;
+
+/// <summary>Options of <c>studydl train</c>.</summary>
+internal sealed class TrainSettings : CommandSettings
+{
+    [CommandOption("--model <NAME>")]
+    [Description("softmax, mlp or cnn (tables: softmax or mlp). Default: cnn")]
+    public string Model { get; init; } = "cnn";
+
+    [CommandOption("--dataset <NAME>")]
+    [Description("fashion-mnist, mnist, cifar10, iris, wine or breast-cancer. Default: fashion-mnist")]
+    public string Dataset { get; init; } = "fashion-mnist";
+
+    [CommandOption("--epochs <N>")]
+    [Description("Training epochs. Default: 10")]
+    public int Epochs { get; init; } = 10;
+
+    [CommandOption("--batch-size <N>")]
+    [Description("Samples per batch. Default: 128")]
+    public int BatchSize { get; init; } = 128;
+
+    [CommandOption("--lr <RATE>")]
+    [Description("Learning rate. Default: 0.001")]
+    public double LearningRate { get; init; } = 1e-3;
+
+    [CommandOption("--optimizer <NAME>")]
+    [Description("adam, adamw, sgd, momentum or nesterov. Default: adam")]
+    public string Optimizer { get; init; } = "adam";
+
+    [CommandOption("--weight-decay <X>")]
+    [Description("Weight decay. Default: 0")]
+    public double WeightDecay { get; init; }
+
+    [CommandOption("--schedule <NAME>")]
+    [Description("constant, step or cosine learning rate per epoch. Default: constant")]
+    public string Schedule { get; init; } = "constant";
+
+    [CommandOption("--augment")]
+    [Description("Random crop (zero padding) and horizontal flip, decided per image.")]
+    public bool Augment { get; init; }
+
+    [CommandOption("--patience <N>")]
+    [Description("Early stopping: epochs without a better validation loss before stopping.")]
+    public int? Patience { get; init; }
+
+    [CommandOption("--train-limit <N>")]
+    [Description("Use only N training images (a quick run).")]
+    public int? TrainLimit { get; init; }
+
+    [CommandOption("--seed <N>")]
+    [Description("Seed of weights, splits, shuffling and augmentation. Default: 0")]
+    public int Seed { get; init; }
+
+    [CommandOption("--data <DIR>")]
+    [Description("Folder holding the data set's files (searched before STUDYDL_DATA, the user cache and /usr/share/datasets).")]
+    public string? Data { get; init; }
+
+    [CommandOption("--checkpoints <DIR>")]
+    [Description("Write the best weights and a resumable last state here (atomically).")]
+    public string? Checkpoints { get; init; }
+
+    [CommandOption("-o|--out <DIR>")]
+    [Description("Folder for charts and report.json. Default: out/train")]
+    public string Output { get; init; } = Path.Combine("out", "train");
+
+    [CommandOption("--json")]
+    [Description("Print the result as one JSON object on stdout (progress goes to stderr).")]
+    public bool Json { get; init; }
+}
+
+/// <summary><c>studydl train</c>: one chapter-3 model on one data set, with a progress bar, evaluated on the test set.</summary>
+internal sealed class TrainCommand : Command<TrainSettings>
+{
+    public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
+    {
+        var options = new ExperimentOptions(settings.Model, settings.Dataset, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.Seed)
+        {
+            DataFolder = settings.Data,
+            Optimizer = ParseOptimizer(settings.Optimizer),
+            WeightDecay = settings.WeightDecay,
+            Schedule = Enum.TryParse<ScheduleKind>(settings.Schedule, ignoreCase: true, out var schedule)
+                ? schedule
+                : throw new ArgumentException($"Unknown schedule '{settings.Schedule}'. Choose constant, step or cosine."),
+            Augment = settings.Augment,
+            Patience = settings.Patience,
+            TrainLimit = settings.TrainLimit,
+            CheckpointFolder = settings.Checkpoints,
+        };
+
+        ExperimentResult? result = null;
+        ChapterOutput.Log.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(progress =>
+            {
+                var task = progress.AddTask("loading", maxValue: 1.0);
+                var bar = new InlineProgress<TrainingProgress>(p =>
+                {
+                    task.Description = string.Create(CultureInfo.InvariantCulture,
+                        $"epoch {p.Epoch}/{p.Epochs}  loss {p.RunningLoss:F4}  acc {p.RunningAccuracy:P1}");
+                    task.Value = (p.Epoch - 1 + p.Fraction) / p.Epochs;
+                    if (p.Completed is { } done)
+                    {
+                        ChapterOutput.Log.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                            $"[blue]epoch {done.Epoch}[/] train {done.TrainLoss:F4} / {done.TrainAccuracy:P2}, validation {done.ValidationLoss:F4} / {done.ValidationAccuracy:P2}, {done.Seconds:F1} s");
+                    }
+                });
+                result = ClassificationExperiment.Run(options, bar, ChapterOutput.Progress("train"), cancellationToken);
+                task.Value = 1.0;
+            });
+
+        BenchCommand.Write(result!, result!.Figures, settings.Output, settings.Json, Print, "train");
+        return 0;
+    }
+
+    private static OptimizerKind ParseOptimizer(string name) => name.ToLowerInvariant() switch
+    {
+        "adam" => OptimizerKind.Adam,
+        "adamw" => OptimizerKind.AdamW,
+        "sgd" => OptimizerKind.Sgd,
+        "momentum" => OptimizerKind.Momentum,
+        "nesterov" => OptimizerKind.Nesterov,
+        _ => throw new ArgumentException($"Unknown optimiser '{name}'. Choose adam, adamw, sgd, momentum or nesterov."),
+    };
+
+    private static void Print(ExperimentResult result)
+    {
+        var table = new Table().AddColumns("model", "data set", "parameters", "epochs", "train s", "test accuracy", "test loss");
+        table.AddRow(result.Model, result.Dataset, result.Parameters.ToString("N0", CultureInfo.InvariantCulture),
+            result.History.Count.ToString(CultureInfo.InvariantCulture), result.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture),
+            result.TestAccuracy.ToString("P2", CultureInfo.InvariantCulture), result.TestLoss.ToString("F4", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{result.Training.Message}");
+        var perClass = new Table().AddColumns("class", "test accuracy");
+        for (var k = 0; k < result.Test.ClassNames.Count; k++)
+            perClass.AddRow(Markup.Escape(result.Test.ClassNames[k]), result.Test.PerClassAccuracy[k]?.ToString("P1", CultureInfo.InvariantCulture) ?? "—");
+        AnsiConsole.Write(perClass);
+    }
+
+    /// <summary>Reports on the training thread right away (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
