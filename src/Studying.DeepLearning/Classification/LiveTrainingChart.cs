@@ -13,6 +13,12 @@ public sealed class LiveTrainingChart(Action<Figure> show, LiveChartMetric metri
 {
     private readonly List<EpochRecord> epochs = [];
 
+    /// <summary>
+    /// An empty chart to display before training starts (<c>var view = display(LiveTrainingChart.Waiting);</c>): a
+    /// notebook display keeps the kind of its first value, so it must start as a chart to be updated as one.
+    /// </summary>
+    public static Figure Waiting { get; } = new("Training… the curves appear after the first epoch");
+
     /// <summary>The epochs finished so far.</summary>
     public IReadOnlyList<EpochRecord> Epochs => epochs;
 
