@@ -11,6 +11,7 @@ internal sealed class AllChaptersCommand : Command<ChapterSettings>
             throw new InvalidOperationException("'all' writes each chapter's report.json under --out; use a chapter command for --json on stdout.");
         new GradientDescentCommand().Run(settings, cancellationToken);
         new TorchBasicsCommand().Run(settings, cancellationToken);
+        new ClassificationCommand().Run(settings, cancellationToken);
         return 0;
     }
 }

@@ -19,6 +19,8 @@ app.Configure(config =>
         .WithDescription("Chapter 1: gradient descent on y = a·x, learning rates, feature scaling, polynomial regression.");
     config.AddCommand<TorchBasicsCommand>("basics")
         .WithDescription("Chapter 2: autograd, modules, backprop by hand, losses, the optimiser race, data loaders and memory.");
+    config.AddCommand<ClassificationCommand>("classify")
+        .WithDescription("Chapter 3, quickly: sigmoid/softmax and logistic regression, the bundled tables, Fashion-MNIST models on a subset.");
     config.AddCommand<TrainCommand>("train")
         .WithDescription("Chapter 3: train softmax regression, an MLP or a CNN on Fashion-MNIST, MNIST, CIFAR-10 or a bundled table.");
     config.AddCommand<AllChaptersCommand>("all")

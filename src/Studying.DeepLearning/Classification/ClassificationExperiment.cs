@@ -56,8 +56,9 @@ public sealed record ExperimentOptions(string Model, string Dataset, int Epochs 
 /// <param name="TrainSeconds">Wall-clock seconds spent in training (all epochs, validation included).</param>
 /// <param name="Training">Per-epoch history and how training ended.</param>
 /// <param name="Test">Confusion matrix and per-class accuracy on the test set.</param>
+/// <param name="PeakMemoryMegabytes">The process's peak resident memory (VmHWM on Linux) after each epoch: flat when nothing leaks.</param>
 public sealed record ExperimentResult(string Model, string Dataset, long Parameters, long TrainSamples, double TestAccuracy, double TestLoss,
-    double TrainSeconds, TrainingResult Training, EvaluationResult Test)
+    double TrainSeconds, TrainingResult Training, EvaluationResult Test, IReadOnlyList<double> PeakMemoryMegabytes)
 {
     /// <summary>The per-epoch history (also inside <see cref="Training"/>), at the top level for quick reading.</summary>
     public IReadOnlyList<EpochRecord> History => Training.History.Epochs;
@@ -103,8 +104,10 @@ public static class ClassificationExperiment
             CheckpointFolder = options.CheckpointFolder,
             EarlyStopping = options.Patience is int patience ? new EarlyStopping(patience) : null,
         };
+        var peaks = new List<double>();
+        var withMemory = new EpochMemoryProgress(training, peaks);
         var clock = Stopwatch.StartNew();
-        var result = Trainer.Fit(model, train, validation, trainerOptions, training, cancellationToken);
+        var result = Trainer.Fit(model, train, validation, trainerOptions, withMemory, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
         var evaluation = Trainer.Evaluate(model, test, cancellationToken: cancellationToken);
         log?.Report($"{result.Message} Test accuracy {evaluation.Accuracy:P2} after {seconds:F1} s of training.");
@@ -112,10 +115,21 @@ public static class ClassificationExperiment
         figures["loss"] = TrainingCharts.LossCurves(result.History, $"{options.Model} on {options.Dataset}: loss per epoch");
         figures["accuracy"] = TrainingCharts.AccuracyCurves(result.History, $"{options.Model} on {options.Dataset}: accuracy per epoch");
         figures["confusion-matrix"] = TrainingCharts.ConfusionMatrix(evaluation, $"{options.Model} on {options.Dataset}: confusion matrix (test set)");
-        return new ExperimentResult(options.Model, options.Dataset, parameters, train.SampleCount, evaluation.Accuracy, evaluation.Loss, seconds, result, evaluation)
+        return new ExperimentResult(options.Model, options.Dataset, parameters, train.SampleCount, evaluation.Accuracy, evaluation.Loss, seconds, result, evaluation, peaks)
         {
             Figures = figures,
         };
+    }
+
+    /// <summary>Passes progress on, and notes the process's peak memory at the end of every epoch.</summary>
+    private sealed class EpochMemoryProgress(IProgress<TrainingProgress>? inner, List<double> peaks) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.Completed is not null)
+                peaks.Add(ProcessMemory.Read().Peak / (1024.0 * 1024.0));
+            inner?.Report(value);
+        }
     }
 
     private static void Validate(ExperimentOptions options)
