@@ -73,6 +73,10 @@ internal sealed class TrainSettings : CommandSettings
     [CommandOption("--json")]
     [Description("Print the result as one JSON object on stdout (progress goes to stderr).")]
     public bool Json { get; init; }
+
+    [CommandOption("--images <DIR>")]
+    [Description("Also write the training curves and the confusion matrix as PNG into DIR (e.g. img); needs Chromium.")]
+    public string? Images { get; init; }
 }
 
 /// <summary><c>studydl train</c>: one chapter-3 model on one data set, with a progress bar, evaluated on the test set.</summary>
@@ -116,6 +120,15 @@ internal sealed class TrainCommand : Command<TrainSettings>
             });
 
         BenchCommand.Write(result!, result!.Figures, settings.Output, settings.Json, Print, "train");
+        if (settings.Images is { } images)
+        {
+            foreach (var name in new[] { "accuracy", "confusion-matrix" })
+            {
+                var path = Path.GetFullPath(Path.Combine(images, $"{result.Dataset}-{result.Model}-{name}.png"));
+                result.Figures[name].SavePng(path, 900, name == "confusion-matrix" ? 700 : 520);
+                ChapterOutput.Log.MarkupLineInterpolated($"[grey]train: wrote {path}[/]");
+            }
+        }
         return 0;
     }
 
