@@ -21,16 +21,13 @@ namespace Studying.DeepLearning.ResNet;
 /// Parameters for 3 channels and 10 classes: ResNet-20 269,722; -32 464,154; -44 658,586; -56 853,018;
 /// -110 1,727,962 (the paper's 0.27M, 0.46M, 0.66M, 0.85M, 1.7M).
 /// </remarks>
-public sealed class CifarResNet : nn.Module<Tensor, Tensor>
+public sealed class CifarResNet : nn.Module<Tensor, Tensor>, IResidualNetwork
 {
     private static readonly int[] StageChannels = [16, 32, 64];
 
     private readonly Sequential stem;
     private readonly Sequential stages;
     private readonly Linear fc;
-
-    /// <summary>The smallest height and width accepted: the network halves the image twice.</summary>
-    public const int MinimumImageSize = 4;
 
     /// <summary>Creates the network (convolutions He-initialised, batch norms at weight 1 and bias 0, the classifier at TorchSharp's default).</summary>
     /// <param name="depth">Weighted layers, 6n + 2 with n ≥ 1: 20, 32, 44, 56, 110, ….</param>
@@ -88,6 +85,12 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
     /// <summary>True for the plain twin without shortcuts.</summary>
     public bool Plain { get; }
 
+    /// <summary>4: the smallest height and width accepted, as the network halves the image twice.</summary>
+    public int MinimumImageSize => 4;
+
+    /// <summary>32, the CIFAR image size.</summary>
+    public int NaturalImageSize => 32;
+
     /// <summary>"ResNet-20", "Plain-56", ….</summary>
     public string Name => $"{(Plain ? "Plain" : "ResNet")}-{Depth}";
 
@@ -96,12 +99,28 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input has another layout, channel count or element type, or is too small (checked before any native call).</exception>
     public override Tensor forward(Tensor input)
     {
-        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, fc.weight!.dtype,
-            $"the network downsamples {MinimumImageSize}× before its last stage.");
+        RequireInput(input);
         using var scope = NewDisposeScope();
         var features = stages.forward(stem.forward(input)).mean([2, 3]);
         return fc.forward(features).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Tensor> FeatureMaps(Tensor input)
+    {
+        RequireInput(input);
+        using var scope = NewDisposeScope();
+        var maps = new List<Tensor> { stem.forward(input) };
+        foreach (var stage in stages.children().Cast<nn.Module<Tensor, Tensor>>())
+            maps.Add(stage.forward(maps[^1]));
+        foreach (var map in maps)
+            map.MoveToOuterDisposeScope();
+        return maps;
+    }
+
+    private void RequireInput(Tensor input) =>
+        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, fc.weight!.dtype,
+            $"the network downsamples {MinimumImageSize}× before its last stage.");
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

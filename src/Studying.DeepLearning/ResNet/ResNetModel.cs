@@ -21,7 +21,7 @@ namespace Studying.DeepLearning.ResNet;
 /// ResNet-34 21,797,672; ResNet-50 25,557,032. Any input channel count and class count work; thanks to the global
 /// average pool, so does any image at least <see cref="MinimumImageSize"/> pixels high and wide.
 /// </remarks>
-public sealed class ResNetModel : nn.Module<Tensor, Tensor>
+public sealed class ResNetModel : nn.Module<Tensor, Tensor>, IResidualNetwork
 {
     private static readonly int[] StagePlanes = [64, 128, 256, 512];
 
@@ -135,6 +135,12 @@ public sealed class ResNetModel : nn.Module<Tensor, Tensor>
     /// <summary>Weighted layers on the longest path: the stem's convolution, the blocks' convolutions and the classifier (18 for ResNet-18).</summary>
     public int Depth { get; }
 
+    /// <summary>"ResNet-18" … "ResNet-152", or "CIFAR ResNet-18" with the <see cref="ResNetStem.Cifar"/> stem.</summary>
+    public string Name => Stem == ResNetStem.Cifar ? $"CIFAR ResNet-{Depth}" : $"ResNet-{Depth}";
+
+    /// <summary>224 with the ImageNet stem, 32 with the CIFAR stem.</summary>
+    public int NaturalImageSize => Stem == ResNetStem.Cifar ? 32 : 224;
+
     /// <summary>Image channels the model takes.</summary>
     public int InputChannels { get; }
 
@@ -155,12 +161,28 @@ public sealed class ResNetModel : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input has another layout, channel count or element type, or is too small (checked before any native call).</exception>
     public override Tensor forward(Tensor input)
     {
-        ResNetLayers.RequireImages(input, $"ResNet-{Depth}", InputChannels, MinimumImageSize, fc.weight!.dtype,
-            $"the network downsamples {MinimumImageSize}× before its last stage.");
+        RequireInput(input);
         using var scope = NewDisposeScope();
         var features = stages.forward(stem.forward(input)).mean([2, 3]);
         return fc.forward(features).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Tensor> FeatureMaps(Tensor input)
+    {
+        RequireInput(input);
+        using var scope = NewDisposeScope();
+        var maps = new List<Tensor> { stem.forward(input) };
+        foreach (var stage in stages.children().Cast<nn.Module<Tensor, Tensor>>())
+            maps.Add(stage.forward(maps[^1]));
+        foreach (var map in maps)
+            map.MoveToOuterDisposeScope();
+        return maps;
+    }
+
+    private void RequireInput(Tensor input) =>
+        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, fc.weight!.dtype,
+            $"the network downsamples {MinimumImageSize}× before its last stage.");
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
