@@ -42,6 +42,8 @@ public static class ResNetArchitectureSection
         [("resnet18", 1000)] = 11_689_512,
         [("resnet34", 1000)] = 21_797_672,
         [("resnet50", 1000)] = 25_557_032,
+        [("resnet101", 1000)] = 44_549_160, // torchvision's model card; the tests check it against TorchSharp's TorchVision
+        [("resnet152", 1000)] = 60_192_808,
         [("resnet18", 10)] = 11_181_642,
         [("cifar-resnet18", 10)] = 11_173_962,
         [("resnet20", 10)] = 269_722,
@@ -58,7 +60,7 @@ public static class ResNetArchitectureSection
 
     /// <summary>
     /// The reference parameter count of a network for 3 input channels, where one is known: torchvision's for
-    /// ResNet-18/34/50 at 1000 classes and ResNet-18 at 10; kuangliu's CIFAR ResNet18 and He et al.'s CIFAR networks
+    /// ResNet-18/34/50/101/152 at 1000 classes and ResNet-18 at 10; kuangliu's CIFAR ResNet18 and He et al.'s CIFAR networks
     /// (and their plain twins) at 10.
     /// </summary>
     /// <param name="name">A name from <see cref="ResNetModels.Names"/>.</param>

@@ -97,4 +97,23 @@ public class CifarResNetTests
         Assert.Equal([2L, 32, 4, 4], y.shape);
         Assert.Equal(0f, y.abs().max().item<float>());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Backward_ReachesEveryParameter(bool plain)
+    {
+        using var model = new CifarResNet(8, classes: 3, plain: plain);
+        using var x = randn(4, 3, 8, 8);
+        using var target = tensor(new long[] { 0, 1, 2, 1 });
+        using var logits = model.forward(x);
+        using var loss = nn.functional.cross_entropy(logits, target);
+        loss.backward();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            Assert.NotNull(p.grad);
+            Assert.True(p.grad!.isfinite().all().item<bool>(), name);
+            Assert.True(p.grad!.abs().sum().item<float>() > 0, $"{name} got no gradient");
+        }
+    }
 }

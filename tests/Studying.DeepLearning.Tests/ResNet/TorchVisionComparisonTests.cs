@@ -17,6 +17,8 @@ public class TorchVisionComparisonTests
     [InlineData("resnet18", 10)]
     [InlineData("resnet34", 100)]
     [InlineData("resnet50", 10)]
+    [InlineData("resnet101", 1000)]
+    [InlineData("resnet152", 1000)]
     public void ParameterShapes_MatchTorchVision(string name, int classes)
     {
         using var ours = ResNetModels.Create(name, 3, classes);
@@ -25,9 +27,13 @@ public class TorchVisionComparisonTests
             "resnet18" => torchvision.models.resnet18(num_classes: classes),
             "resnet34" => torchvision.models.resnet34(num_classes: classes),
             "resnet50" => torchvision.models.resnet50(num_classes: classes),
+            "resnet101" => torchvision.models.resnet101(num_classes: classes),
+            "resnet152" => torchvision.models.resnet152(num_classes: classes),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
         Assert.Equal(theirs.parameters().Sum(p => p.numel()), ResNetModels.CountParameters(ours));
+        if (ResNetArchitectureSection.ReferenceParameters(name, classes) is { } reference)
+            Assert.Equal(reference, ResNetModels.CountParameters(ours));
         Assert.Equal(SortedShapes(theirs), SortedShapes(ours));
         // Batch-norm running statistics: the same buffers too (mean, variance and batch count per norm).
         Assert.Equal(theirs.buffers().Count(), ours.buffers().Count());
