@@ -1,0 +1,57 @@
+using Studying.DeepLearning.Classification;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Studying.DeepLearning.ResNet;
+
+/// <summary>
+/// Builds this chapter's networks by name, for the CLI and the notebooks. Every model returns LOGITS
+/// [batch, classes] for images [batch, channels, H, W].
+/// </summary>
+public static class ResNetModels
+{
+    private static readonly int[] CifarDepths = [20, 32, 44, 56, 110];
+
+    /// <summary>
+    /// The names <see cref="Create"/> accepts: "resnet18", "resnet34", "resnet50", "resnet101", "resnet152"
+    /// (ImageNet stem); "cifar-resnet18" (kuangliu's); "resnet20" … "resnet110" and "plain20" … "plain110"
+    /// (He et al.'s CIFAR networks and their plain twins).
+    /// </summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "cifar-resnet18",
+        .. CifarDepths.Select(d => $"resnet{d}"), .. CifarDepths.Select(d => $"plain{d}"),
+    ];
+
+    /// <summary>A network by name (see <see cref="Names"/>), He-initialised, seeded by <c>torch.random.manual_seed</c>.</summary>
+    /// <param name="name">One of <see cref="Names"/> (case-insensitive).</param>
+    /// <param name="inputChannels">Image channels (1 for Fashion-MNIST, 3 for CIFAR-10).</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <exception cref="ArgumentException">An unknown name (the message lists the valid ones).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A channel or class count below 1.</exception>
+    public static nn.Module<Tensor, Tensor> Create(string name, int inputChannels, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ResNetLayers.Positive(inputChannels, nameof(inputChannels));
+        ResNetLayers.Positive(classes, nameof(classes));
+        var key = name.Trim().ToLowerInvariant();
+        return key switch
+        {
+            "resnet18" => ResNetModel.ResNet18(inputChannels, classes),
+            "resnet34" => ResNetModel.ResNet34(inputChannels, classes),
+            "resnet50" => ResNetModel.ResNet50(inputChannels, classes),
+            "resnet101" => ResNetModel.ResNet101(inputChannels, classes),
+            "resnet152" => ResNetModel.ResNet152(inputChannels, classes),
+            "cifar-resnet18" => ResNetModel.CifarResNet18(inputChannels, classes),
+            _ when Names.Contains(key) && key.StartsWith("resnet", StringComparison.Ordinal) =>
+                new CifarResNet(int.Parse(key["resnet".Length..], System.Globalization.CultureInfo.InvariantCulture), inputChannels, classes),
+            _ when Names.Contains(key) && key.StartsWith("plain", StringComparison.Ordinal) =>
+                new CifarResNet(int.Parse(key["plain".Length..], System.Globalization.CultureInfo.InvariantCulture), inputChannels, classes, plain: true),
+            _ => throw new ArgumentException($"Unknown ResNet model '{name}'; valid names are: {string.Join(", ", Names)}.", nameof(name)),
+        };
+    }
+
+    /// <summary>The number of trainable values: Σ numel over the parameters (batch-norm running statistics are buffers, not counted).</summary>
+    /// <param name="module">The model.</param>
+    public static long CountParameters(nn.Module module) => ClassifierModels.CountParameters(module);
+}

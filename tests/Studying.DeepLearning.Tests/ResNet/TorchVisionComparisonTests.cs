@@ -1,0 +1,86 @@
+using Studying.DeepLearning.ResNet;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Studying.DeepLearning.Tests.ResNet;
+
+/// <summary>Our ResNets against TorchSharp's TorchVision package, an independent implementation of the same networks.</summary>
+public class TorchVisionComparisonTests
+{
+    public TorchVisionComparisonTests() => TorchRuntime.EnsureLoaded();
+
+    private static List<string> SortedShapes(nn.Module module) =>
+        [.. module.parameters().Select(p => string.Join("×", p.shape)).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [InlineData("resnet18", 1000)]
+    [InlineData("resnet18", 10)]
+    [InlineData("resnet34", 100)]
+    [InlineData("resnet50", 10)]
+    [InlineData("resnet101", 1000)]
+    [InlineData("resnet152", 1000)]
+    public void ParameterShapes_MatchTorchVision(string name, int classes)
+    {
+        using var ours = ResNetModels.Create(name, 3, classes);
+        using nn.Module<Tensor, Tensor> theirs = name switch
+        {
+            "resnet18" => torchvision.models.resnet18(num_classes: classes),
+            "resnet34" => torchvision.models.resnet34(num_classes: classes),
+            "resnet50" => torchvision.models.resnet50(num_classes: classes),
+            "resnet101" => torchvision.models.resnet101(num_classes: classes),
+            "resnet152" => torchvision.models.resnet152(num_classes: classes),
+            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        };
+        Assert.Equal(theirs.parameters().Sum(p => p.numel()), ResNetModels.CountParameters(ours));
+        if (ResNetArchitectureSection.ReferenceParameters(name, classes) is { } reference)
+            Assert.Equal(reference, ResNetModels.CountParameters(ours));
+        Assert.Equal(SortedShapes(theirs), SortedShapes(ours));
+        // Batch-norm running statistics: the same buffers too (mean, variance and batch count per norm).
+        Assert.Equal(theirs.buffers().Count(), ours.buffers().Count());
+    }
+
+    /// <summary>torchvision's state-dict name → ours: conv1/bn1 → stem.conv/stem.bn, layerI.J → stages.stageI.block(J+1), downsample.0/1 → projection.conv/bn.</summary>
+    private static string OurName(string theirs)
+    {
+        var parts = theirs.Split('.').ToList();
+        if (parts[0] is "conv1" or "bn1")
+            return $"stem.{(parts[0] == "conv1" ? "conv" : "bn")}.{parts[1]}";
+        if (parts[0].StartsWith("layer", StringComparison.Ordinal))
+        {
+            var stage = parts[0]["layer".Length..];
+            var block = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) + 1;
+            var rest = string.Join(".", parts.Skip(2));
+            rest = rest.Replace("downsample.0.", "projection.conv.", StringComparison.Ordinal).Replace("downsample.1.", "projection.bn.", StringComparison.Ordinal);
+            return $"stages.stage{stage}.block{block}.{rest}";
+        }
+        return theirs;
+    }
+
+    [Theory]
+    [InlineData("resnet18")]
+    [InlineData("resnet50")]
+    public void WithTorchVisionsWeights_GivesTorchVisionsLogits(string name)
+    {
+        using var ours = ResNetModels.Create(name, 3, 10);
+        using nn.Module<Tensor, Tensor> theirs = name == "resnet18" ? torchvision.models.resnet18(num_classes: 10) : torchvision.models.resnet50(num_classes: 10);
+        var ourState = ours.state_dict();
+        var theirState = theirs.state_dict();
+        Assert.Equal(theirState.Count, ourState.Count);
+        using (no_grad())
+        {
+            foreach (var (theirName, value) in theirState)
+            {
+                var mapped = OurName(theirName);
+                Assert.True(ourState.ContainsKey(mapped), $"{theirName} → {mapped} is not one of our tensors.");
+                ourState[mapped].copy_(value);
+            }
+        }
+        ours.eval();
+        theirs.eval();
+        using var x = randn(2, 3, 64, 64);
+        using var expected = theirs.forward(x);
+        using var actual = ours.forward(x);
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-5), $"max |difference| {(actual - expected).abs().max().item<float>()}");
+    }
+}
