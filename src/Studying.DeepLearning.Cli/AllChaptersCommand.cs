@@ -12,6 +12,7 @@ internal sealed class AllChaptersCommand : Command<ChapterSettings>
         new GradientDescentCommand().Run(settings, cancellationToken);
         new TorchBasicsCommand().Run(settings, cancellationToken);
         new ClassificationCommand().Run(settings, cancellationToken);
+        new ResNetCommand().Run(settings, cancellationToken);
         return 0;
     }
 }
