@@ -113,6 +113,11 @@ public sealed record ResNetArchitecturePicture(
         var title = $"{name}: {blocks.Count} blocks, {summary.TotalParameters / 1e6:F1} M parameters, {summary.TotalMultiplyAdds / 1e9:F2} G multiply-adds at {size}×{size}";
         return new Figure(title, traces)
             .WithAxisTitles("block (stage.index, output size, stride, shortcut)", "output channels") with
-        { YAxis = new Axis("output channels (log)", Logarithmic: true) };
+        {
+            YAxis = new Axis("output channels (log)", Logarithmic: true)
+            {
+                Ticks = [.. blocks.Select(b => (long)b.OutChannels).Append(stem[1]).Distinct().Order().Select(c => ((double)c, c.ToString(System.Globalization.CultureInfo.InvariantCulture)))],
+            },
+        };
     }
 }

@@ -25,6 +25,7 @@ public class ResNetArchitecturePictureTests
         Assert.Equal(5, bars.Count); // stem + four stages, one colour each
         Assert.Equal([1, 2, 2, 2, 2], bars.Select(b => b.Values.Count));
         Assert.Equal([64.0, 64, 64, 128, 128, 256, 256, 512, 512], bars.SelectMany(b => b.Values));
+        Assert.Equal(["64", "128", "256", "512"], figure.YAxis.Ticks!.Select(t => t.Label));
     }
 
     [Fact]
