@@ -70,22 +70,7 @@ public static class HoursMlp
         var parameterCount = model.parameters().Sum(p => p.numel());
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
 
-        var losses = new List<double>(options.Epochs + 1);
-        for (var epoch = 1; epoch <= options.Epochs + 1; epoch++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            var loss = nn.functional.cross_entropy(model.forward(inputs), targets);
-            var value = loss.item<double>();
-            if (!double.IsFinite(value))
-                throw new InvalidOperationException($"The loss became {value} at epoch {epoch}; lower the learning rate ({options.LearningRate}).");
-            losses.Add(value);
-            if (epoch > options.Epochs)
-                break;
-            loss.backward();
-            optimizer.step();
-        }
+        var losses = FullBatchTraining.Run(optimizer, () => nn.functional.cross_entropy(model.forward(inputs), targets), options.Epochs, options.LearningRate, cancellationToken);
 
         var grid = Enumerable.Range(0, 81).Select(i => i / 10.0).ToArray();
         double[] pass;

@@ -83,22 +83,7 @@ public static class LogisticRegressionTrainer
         var (w0, b0) = (model.weight!.data<double>()[0], model.bias!.data<double>()[0]);
         using var optimizer = optim.SGD(model.parameters(), options.LearningRate, weight_decay: options.L2);
 
-        var losses = new List<double>(options.Epochs + 1);
-        for (var epoch = 1; epoch <= options.Epochs + 1; epoch++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            var loss = nn.functional.binary_cross_entropy_with_logits(model.forward(inputs), targets);
-            var value = loss.item<double>();
-            if (!double.IsFinite(value))
-                throw new InvalidOperationException($"The loss became {value} at epoch {epoch}; lower the learning rate ({options.LearningRate}).");
-            losses.Add(value);
-            if (epoch > options.Epochs)
-                break;
-            loss.backward();
-            optimizer.step();
-        }
+        var losses = FullBatchTraining.Run(optimizer, () => nn.functional.binary_cross_entropy_with_logits(model.forward(inputs), targets), options.Epochs, options.LearningRate, cancellationToken);
         return new LogisticRegressionRun(options, w0, b0, model.weight!.data<double>()[0], model.bias!.data<double>()[0], losses);
     }
 }
