@@ -47,7 +47,7 @@ internal static class BenchCommand
 }
 
 /// <summary>Options of <c>studydl bench loader</c>.</summary>
-internal sealed class LoaderBenchSettings : CommandSettings
+internal sealed class LoaderBenchSettings : BenchSettings
 {
     [CommandOption("--batches <N>")]
     [Description("Batches per epoch. Default: 40")]
@@ -69,13 +69,7 @@ internal sealed class LoaderBenchSettings : CommandSettings
     [Description("Worker counts, comma-separated. Default: 1,2,4")]
     public string Workers { get; init; } = "1,2,4";
 
-    [CommandOption("--json")]
-    [Description("Print the results as one JSON object on stdout (progress goes to stderr).")]
-    public bool Json { get; init; }
 
-    [CommandOption("-o|--out <DIR>")]
-    [Description("Also write the charts (HTML) and report.json into DIR.")]
-    public string? Output { get; init; }
 
     public IReadOnlyList<int> WorkerCounts() =>
         Workers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -113,7 +107,7 @@ internal sealed class LoaderBenchCommand : Command<LoaderBenchSettings>
 }
 
 /// <summary>Options of <c>studydl bench memory</c>.</summary>
-internal sealed class MemoryBenchSettings : CommandSettings
+internal sealed class MemoryBenchSettings : BenchSettings
 {
     [CommandOption("--steps <N>")]
     [Description("Training steps of the loop with a dispose scope per step. Default: 200")]
@@ -139,13 +133,7 @@ internal sealed class MemoryBenchSettings : CommandSettings
     [Description("Run both variants in this process (peaks are then shared; read the growth per step).")]
     public bool InProcess { get; init; }
 
-    [CommandOption("--json")]
-    [Description("Print the results as one JSON object on stdout (progress goes to stderr).")]
-    public bool Json { get; init; }
 
-    [CommandOption("-o|--out <DIR>")]
-    [Description("Also write the chart (HTML) and report.json into DIR.")]
-    public string? Output { get; init; }
 
     public override ValidationResult Validate() =>
         Variant is null or "scoped" or "unscoped" ? ValidationResult.Success() : ValidationResult.Error("--variant must be 'scoped' or 'unscoped'.");

@@ -7,7 +7,7 @@ using Studying.DeepLearning.Classification;
 namespace Studying.DeepLearning.Cli;
 
 /// <summary>Options of <c>studydl bench data</c>.</summary>
-internal sealed class DataBenchSettings : CommandSettings
+internal sealed class DataBenchSettings : BenchSettings
 {
     [CommandOption("--file <GZ>")]
     [Description("IDX images .gz to decode. Default: Debian's Fashion-MNIST training images")]
@@ -20,14 +20,6 @@ internal sealed class DataBenchSettings : CommandSettings
     [CommandOption("--batch-size <N>")]
     [Description("Images per batch in the pipeline and CNN measurements. Default: 128")]
     public int BatchSize { get; init; } = 128;
-
-    [CommandOption("--json")]
-    [Description("Print the results as one JSON object on stdout (progress goes to stderr).")]
-    public bool Json { get; init; }
-
-    [CommandOption("-o|--out <DIR>")]
-    [Description("Also write the chart (HTML) and report.json into DIR.")]
-    public string? Output { get; init; }
 }
 
 /// <summary><c>studydl bench data</c>: IDX decoding vs decompression, and augmented batches/s vs a small CNN's steps/s.</summary>

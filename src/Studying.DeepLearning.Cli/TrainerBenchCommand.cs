@@ -7,7 +7,7 @@ using Studying.DeepLearning.Classification;
 namespace Studying.DeepLearning.Cli;
 
 /// <summary>Options of <c>studydl bench trainer</c>.</summary>
-internal sealed class TrainerBenchSettings : CommandSettings
+internal sealed class TrainerBenchSettings : BenchSettings
 {
     [CommandOption("--samples <N>")]
     [Description("Training samples per epoch. Default: 32768")]
@@ -20,14 +20,6 @@ internal sealed class TrainerBenchSettings : CommandSettings
     [CommandOption("--rounds <N>")]
     [Description("Timed rounds of each variant (after one warm-up), interleaved. Default: 15")]
     public int Rounds { get; init; } = 15;
-
-    [CommandOption("--json")]
-    [Description("Print the results as one JSON object on stdout (progress goes to stderr).")]
-    public bool Json { get; init; }
-
-    [CommandOption("-o|--out <DIR>")]
-    [Description("Also write the chart (HTML) and report.json into DIR.")]
-    public string? Output { get; init; }
 }
 
 /// <summary><c>studydl bench trainer</c>: one epoch through the chapter-3 Trainer against the same epoch in a bare loop.</summary>
