@@ -44,6 +44,14 @@ public sealed record ExperimentOptions(string Model, string Dataset, int Epochs 
 
     /// <summary>Stop after this many epochs without improvement of the validation loss, or <see langword="null"/> to run all epochs.</summary>
     public int? Patience { get; init; }
+
+    /// <summary>
+    /// Builds the image model for the training images, in place of looking <see cref="Model"/> up in
+    /// <see cref="ClassifierModels"/>: how later chapters train their own networks (chapter 4's ResNets) through this
+    /// experiment; <see cref="Model"/> is then only the display name. <see langword="null"/> for chapter 3's models.
+    /// </summary>
+    [JsonIgnore]
+    public Func<ImageDataSet, torch.nn.Module<torch.Tensor, torch.Tensor>>? ImageModel { get; init; }
 }
 
 /// <summary>The outcome of an experiment, as plain data (the JSON of <c>studydl train --json</c>).</summary>
@@ -136,7 +144,7 @@ public static class ClassificationExperiment
     {
         if (!Datasets.Contains(options.Dataset))
             throw new ArgumentException($"Unknown data set '{options.Dataset}'. Choose one of: {string.Join(", ", Datasets)}.", nameof(options));
-        if (!ClassifierModels.Names.Contains(options.Model))
+        if (options.ImageModel is null && !ClassifierModels.Names.Contains(options.Model))
             throw new ArgumentException($"Unknown model '{options.Model}'. Choose one of: {string.Join(", ", ClassifierModels.Names)}.", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1, nameof(options.Epochs));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options.BatchSize));
@@ -162,7 +170,7 @@ public static class ClassificationExperiment
         };
         if (sample is { } table)
         {
-            if (!ClassifierModels.TableNames.Contains(options.Model))
+            if (options.ImageModel is not null || !ClassifierModels.TableNames.Contains(options.Model))
                 throw new ArgumentException($"The model '{options.Model}' takes images; for the table '{options.Dataset}' choose one of: {string.Join(", ", ClassifierModels.TableNames)}.", nameof(options));
             var split = TabularSplit.Create(TabularCsv.Load(table), seed: options.Seed);
             log?.Report("class balance: " + string.Join("; ", split.Balance.Select(b => $"{b.Split} {string.Join("/", b.PerClass)}")));
@@ -190,7 +198,9 @@ public static class ClassificationExperiment
         var train = new ImageBatchSource(trainImages, new ImageBatchOptions(options.BatchSize, Shuffle: true, Seed: options.Seed, Normalization: normalization, Augmentation: augmentation));
         var evaluationOptions = new ImageBatchOptions(Math.Max(options.BatchSize, 256), Shuffle: false, Normalization: normalization);
         return (train, new ImageBatchSource(validationImages, evaluationOptions), new ImageBatchSource(testImages, evaluationOptions),
-            () => ClassifierModels.Create(options.Model, trainImages.Channels, (trainImages.Height, trainImages.Width), trainImages.ClassNames.Count),
+            () => options.ImageModel is { } build
+                ? build(trainImages)
+                : ClassifierModels.Create(options.Model, trainImages.Channels, (trainImages.Height, trainImages.Width), trainImages.ClassNames.Count),
             figures);
     }
 

@@ -84,7 +84,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     {
         ResNetLayers.RequireImages(input, nameof(BasicBlock), InChannels, 1, conv1.weight!.dtype, "a feature map needs at least one pixel.");
         using var scope = NewDisposeScope();
-        var residual = bn2.forward(conv2.forward(nn.functional.relu(bn1.forward(conv1.forward(input)))));
+        var residual = bn2.call(conv2.call(nn.functional.relu(bn1.call(conv1.call(input)))));
         var carried = ShortcutOf(input);
         return nn.functional.relu(residual.add_(carried)).MoveToOuterDisposeScope();
     }
@@ -92,7 +92,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     private Tensor ShortcutOf(Tensor input)
     {
         if (projection is not null)
-            return projection.forward(input);
+            return projection.call(input);
         if (Shortcut == ResNetShortcut.Projection || (Stride == 1 && InChannels == OutChannels))
             return input.alias();
         var sampled = Stride == 1 ? input : input.slice(2, 0, input.shape[2], Stride).slice(3, 0, input.shape[3], Stride);

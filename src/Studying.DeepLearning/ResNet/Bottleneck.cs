@@ -76,10 +76,10 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     {
         ResNetLayers.RequireImages(input, nameof(Bottleneck), InChannels, 1, conv1.weight!.dtype, "a feature map needs at least one pixel.");
         using var scope = NewDisposeScope();
-        var x = nn.functional.relu(bn1.forward(conv1.forward(input)));
-        x = nn.functional.relu(bn2.forward(conv2.forward(x)));
-        x = bn3.forward(conv3.forward(x));
-        var carried = projection is null ? input : projection.forward(input);
+        var x = nn.functional.relu(bn1.call(conv1.call(input)));
+        x = nn.functional.relu(bn2.call(conv2.call(x)));
+        x = bn3.call(conv3.call(x));
+        var carried = projection is null ? input : projection.call(input);
         return nn.functional.relu(x.add_(carried)).MoveToOuterDisposeScope();
     }
 

@@ -101,8 +101,8 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>, IResidualNetwork
     {
         RequireInput(input);
         using var scope = NewDisposeScope();
-        var features = stages.forward(stem.forward(input)).mean([2, 3]);
-        return fc.forward(features).MoveToOuterDisposeScope();
+        var features = stages.call(stem.call(input)).mean([2, 3]);
+        return fc.call(features).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -110,9 +110,9 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>, IResidualNetwork
     {
         RequireInput(input);
         using var scope = NewDisposeScope();
-        var maps = new List<Tensor> { stem.forward(input) };
+        var maps = new List<Tensor> { stem.call(input) };
         foreach (var stage in stages.children().Cast<nn.Module<Tensor, Tensor>>())
-            maps.Add(stage.forward(maps[^1]));
+            maps.Add(stage.call(maps[^1]));
         foreach (var map in maps)
             map.MoveToOuterDisposeScope();
         return maps;

@@ -54,8 +54,8 @@ public sealed class PlainBlock : nn.Module<Tensor, Tensor>
     {
         ResNetLayers.RequireImages(input, nameof(PlainBlock), InChannels, 1, conv1.weight!.dtype, "a feature map needs at least one pixel.");
         using var scope = NewDisposeScope();
-        var x = nn.functional.relu(bn1.forward(conv1.forward(input)));
-        return nn.functional.relu(bn2.forward(conv2.forward(x))).MoveToOuterDisposeScope();
+        var x = nn.functional.relu(bn1.call(conv1.call(input)));
+        return nn.functional.relu(bn2.call(conv2.call(x))).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

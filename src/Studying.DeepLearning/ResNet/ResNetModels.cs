@@ -51,6 +51,32 @@ public static class ResNetModels
         };
     }
 
+    /// <summary>
+    /// A factory for <see cref="ExperimentOptions.ImageModel"/>: the named network sized for a data set's channels and
+    /// classes, after checking that its images are large enough for the network's downsampling.
+    /// </summary>
+    /// <param name="name">One of <see cref="Names"/> (case-insensitive).</param>
+    /// <exception cref="ArgumentException">An unknown name (thrown now, before any data is loaded).</exception>
+    public static Func<ImageDataSet, nn.Module<Tensor, Tensor>> ForImages(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!Names.Contains(name.Trim().ToLowerInvariant()))
+            throw new ArgumentException($"Unknown ResNet model '{name}'; valid names are: {string.Join(", ", Names)}.", nameof(name));
+        return images =>
+        {
+            ArgumentNullException.ThrowIfNull(images);
+            var model = Create(name, images.Channels, images.ClassNames.Count);
+            var minimum = ((IResidualNetwork)model).MinimumImageSize;
+            if (Math.Min(images.Height, images.Width) >= minimum)
+                return model;
+            model.Dispose();
+            throw new ArgumentException(
+                $"The model '{name}' downsamples {minimum}× and needs images of at least {minimum}×{minimum} pixels, but {images.Name} has " +
+                $"{images.Height}×{images.Width}. For small images choose a CIFAR-style network: cifar-resnet18, resnet20 … resnet110 or plain20 … plain110.",
+                nameof(images));
+        };
+    }
+
     /// <summary>The number of trainable values: Σ numel over the parameters (batch-norm running statistics are buffers, not counted).</summary>
     /// <param name="module">The model.</param>
     public static long CountParameters(nn.Module module) => ClassifierModels.CountParameters(module);
