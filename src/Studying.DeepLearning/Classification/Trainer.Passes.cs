@@ -23,7 +23,8 @@ public static partial class Trainer
         model.eval();
         try
         {
-            var context = new PassContext(classNames, loss ?? CrossEntropy, cancellationToken) { Source = "evaluation" };
+            var context = new PassContext(classNames, loss ?? CrossEntropy, cancellationToken) { Source = "evaluation", Device = ComputeDevice.Current };
+            model.to(context.Device);
             var pass = EvaluationPass(model, source, 1, confusion: true, context, cancellationToken.ThrowIfCancellationRequested);
             if (pass.Divergence is { } d)
                 throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The model's loss on evaluation batch {d.Batch} is {d.Loss}: its weights have diverged."));
@@ -38,6 +39,18 @@ public static partial class Trainer
     private sealed record PassContext(IReadOnlyList<string> ClassNames, Func<Tensor, Tensor, Tensor> Loss, CancellationToken Token)
     {
         public string Source { get; init; } = "training";
+
+        /// <summary>Where the model lives; batches are moved here.</summary>
+        public Device Device { get; init; } = CPU;
+    }
+
+    // The batch itself when it is already on the device (always on the CPU), otherwise a copy there (the original is disposed).
+    private static LabeledBatch OnDevice(LabeledBatch batch, Device device)
+    {
+        if (ComputeDevice.Holds(device, batch.Inputs) && ComputeDevice.Holds(device, batch.Targets))
+            return batch;
+        using (batch)
+            return new LabeledBatch(batch.Inputs.to(device), batch.Targets.to(device));
     }
 
     private sealed record Pass(double Loss, double Accuracy, int Batches, long Samples, Divergence? Divergence, int[,]? Confusion = null);
@@ -46,13 +59,13 @@ public static partial class Trainer
         int? batchesPerEpoch, PassContext context, IProgress<TrainingProgress>? progress, List<EpochRecord> history, string? lastPath)
     {
         using var epochScope = NewDisposeScope();
-        var correct = torch.tensor(0L);
+        var correct = torch.tensor(0L, device: context.Device);
         double lossSum = 0;
         long samples = 0;
         var batch = 0;
         foreach (var item in source.GetBatches(epoch, context.Token))
         {
-            using var labeled = item;
+            using var labeled = OnDevice(item, context.Device);
             batch++;
             using (NewDisposeScope())
             {
@@ -87,14 +100,14 @@ public static partial class Trainer
         using var passScope = NewDisposeScope();
         using var noGrad = no_grad();
         var classes = context.ClassNames.Count;
-        var correct = torch.tensor(0L);
-        var counts = confusion ? zeros(classes * classes, dtype: ScalarType.Int64) : null;
+        var correct = torch.tensor(0L, device: context.Device);
+        var counts = confusion ? zeros(classes * classes, dtype: ScalarType.Int64, device: context.Device) : null;
         double lossSum = 0;
         long samples = 0;
         var batch = 0;
         foreach (var item in source.GetBatches(epoch, context.Token))
         {
-            using var labeled = item;
+            using var labeled = OnDevice(item, context.Device);
             batch++;
             using (NewDisposeScope())
             {
@@ -116,7 +129,7 @@ public static partial class Trainer
         int[,]? matrix = null;
         if (counts is not null)
         {
-            var flat = counts.data<long>().ToArray();
+            var flat = counts.cpu().data<long>().ToArray();
             matrix = new int[classes, classes];
             for (var i = 0; i < flat.Length; i++)
                 matrix[i / classes, i % classes] = checked((int)flat[i]);

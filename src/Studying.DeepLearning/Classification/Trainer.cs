@@ -70,6 +70,8 @@ public static partial class Trainer
         var lastPath = folder is null ? null : Path.Combine(folder, TrainingCheckpoint.LastFileName);
         var bestPath = folder is null ? null : Path.Combine(folder, TrainingCheckpoint.BestFileName);
 
+        var device = ComputeDevice.Current;
+        model.to(device);
         using var optimizer = options.CreateOptimizer(model.parameters());
         var groups = optimizer.ParamGroups.ToArray();
         var baseRates = groups.Select(g => g.LearningRate).ToArray();
@@ -110,7 +112,7 @@ public static partial class Trainer
                 }
 
                 var clock = Stopwatch.StartNew();
-                var context = new PassContext(classNames, options.Loss ?? CrossEntropy, cancellationToken);
+                var context = new PassContext(classNames, options.Loss ?? CrossEntropy, cancellationToken) { Device = device };
                 model.train();
                 var trained = TrainEpoch(model, optimizer, train, epoch, options, batchesPerEpoch, context, progress, history, lastPath);
                 if (trained.Divergence is not null)

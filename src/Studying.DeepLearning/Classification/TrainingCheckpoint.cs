@@ -48,11 +48,7 @@ public static class TrainingCheckpoint
     /// <summary>Writes weights only, atomically (loadable with <c>module.load</c>).</summary>
     /// <param name="model">The module whose parameters and buffers are saved.</param>
     /// <param name="path">The target file; its folder is created.</param>
-    public static void SaveWeights(nn.Module model, string path)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        AtomicFile.Write(path, temporary => model.save(temporary));
-    }
+    public static void SaveWeights(nn.Module model, string path) => ModelWeights.Save(model, path);
 
     internal static void Save(string path, CheckpointInfo info, nn.Module model, optim.Optimizer optimizer)
     {

@@ -29,7 +29,7 @@ public static class Notebook
         }
         var torchSharp = typeof(torch).Assembly.GetName().Version;
         return string.Create(CultureInfo.InvariantCulture,
-            $"TorchSharp {torchSharp?.ToString(3)} (LibTorch {torch.__version__}), device: cpu, {Environment.ProcessorCount} CPU threads; charts by Plotly.NET.");
+            $"TorchSharp {torchSharp?.ToString(3)} (LibTorch {torch.__version__}), device: {ComputeDevice.Name}, {Environment.ProcessorCount} CPU threads; charts by Plotly.NET.");
     }
 
     /// <summary>A tensor as plain text: its shape, element type and values (large tensors are abbreviated by TorchSharp).</summary>
