@@ -66,6 +66,14 @@ internal static class ChartBuilder
         switch (trace.Kind)
         {
             case TraceWire.ScatterTraceKind:
+                if (trace.Color is { } color)
+                {
+                    name = With(name, trace.Mode == "markers" ? "MarkerColor" : "LineColor", Some(Color.fromHex(color)));
+                }
+                if (trace.Dash is { } dash)
+                {
+                    name = With(name, "LineDash", Some(dash == "dot" ? StyleParam.DrawingStyle.Dot : StyleParam.DrawingStyle.Dash));
+                }
                 object[] xy = [Numbers(trace.X), Values(trace.Y)];
                 Type[] xyTypes = [typeof(double), typeof(IConvertible), typeof(string)];
                 return trace.Mode switch

@@ -88,7 +88,25 @@ public abstract record Trace(string Name)
 /// <param name="Y">Vertical coordinates, as many as <paramref name="X"/>.</param>
 /// <param name="Mode">Lines, markers or both.</param>
 public sealed record ScatterTrace(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, TraceMode Mode)
-    : Trace(Name);
+    : Trace(Name)
+{
+    /// <summary>How the line is drawn (solid by default): e.g. training curves solid, test curves dashed.</summary>
+    public LineDash Dash { get; init; }
+
+    /// <summary>The colour as <c>#RRGGBB</c>, or <see langword="null"/> for Plotly's next colour; lets related traces share one.</summary>
+    public string? Color { get; init; }
+}
+
+/// <summary>The stroke of a <see cref="ScatterTrace"/>'s line.</summary>
+public enum LineDash
+{
+    /// <summary>A continuous line.</summary>
+    Solid,
+    /// <summary>Dashes.</summary>
+    Dash,
+    /// <summary>Dots.</summary>
+    Dot,
+}
 
 /// <summary>Contour lines of z over a grid: z[i][j] is the value at (x[j], y[i]).</summary>
 /// <param name="Name">Legend name.</param>

@@ -75,8 +75,22 @@ internal static class FigureWireMapping
             TraceMode.LinesAndMarkers => "lines+markers",
             _ => throw new ArgumentException($"{label} has the unknown mode {trace.Mode}.", nameof(trace)),
         };
-        return new TraceWire(TraceWire.ScatterTraceKind, trace.Name ?? string.Empty, mode, x, y);
+        var dash = trace.Dash switch
+        {
+            LineDash.Solid => null,
+            LineDash.Dash => "dash",
+            LineDash.Dot => "dot",
+            _ => throw new ArgumentException($"{label} has the unknown dash style {trace.Dash}.", nameof(trace)),
+        };
+        if (trace.Color is { } color && !IsHexColor(color))
+        {
+            throw new ArgumentException($"{label} has the colour '{color}'; write it as #RRGGBB, e.g. #1f77b4.", nameof(trace));
+        }
+        return new TraceWire(TraceWire.ScatterTraceKind, trace.Name ?? string.Empty, mode, x, y, Dash: dash, Color: trace.Color);
     }
+
+    private static bool IsHexColor(string color) =>
+        color.Length == 7 && color[0] == '#' && color.Skip(1).All(char.IsAsciiHexDigit);
 
     private static TraceWire Bar(BarTrace trace, string label)
     {

@@ -102,6 +102,23 @@ public sealed partial class FigureRenderingTests
         Assert.Equal(0.75, traces[3].GetProperty("y")[1].GetDouble());
     }
 
+    [Fact]
+    public void ToHtml_DashAndColour_ReachTheLine()
+    {
+        var figure = new Figure(
+            "Styled",
+            Trace.Line("train", [1, 2], [3, 4]) with { Color = "#d62728" },
+            Trace.Line("test", [1, 2], [5, 6]) with { Color = "#d62728", Dash = LineDash.Dash },
+            Trace.Markers("points", [1], [1]) with { Color = "#2ca02c" });
+
+        using var data = JsonDocument.Parse(ScriptVariable(figure.ToHtml(), "data"));
+        var traces = data.RootElement.EnumerateArray().ToList();
+        Assert.Equal("rgba(214, 39, 40, 1.0)", traces[0].GetProperty("line").GetProperty("color").GetString());
+        Assert.False(traces[0].TryGetProperty("line", out var solid) && solid.TryGetProperty("dash", out _));
+        Assert.Equal("dash", traces[1].GetProperty("line").GetProperty("dash").GetString());
+        Assert.Equal("rgba(44, 160, 44, 1.0)", traces[2].GetProperty("marker").GetProperty("color").GetString());
+    }
+
     /// <summary>Save html: writes acomplete offline document: creating the folder.</summary>
     [Fact]
     public void SaveHtml_WritesACompleteOfflineDocument_CreatingTheFolder()

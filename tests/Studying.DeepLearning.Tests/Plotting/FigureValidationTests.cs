@@ -16,6 +16,7 @@ public sealed class FigureValidationTests
         { "bar counts", new Figure("f", new BarTrace("bars", ["a", "b"], [1])), "'bars'" },
         { "log range", new Figure("f", Trace.Line("l", [1], [1])) { YAxis = new Axis(Logarithmic: true, Range: (0, 1)) }, "logarithmic" },
         { "reversed range", new Figure("f", Trace.Line("l", [1], [1])) { XAxis = new Axis(Range: (2, 1)) }, "min < max" },
+        { "colour", new Figure("f", Trace.Line("red", [1], [1]) with { Color = "red" }), "#RRGGBB" },
         { "size", new Figure("f", Trace.Line("l", [1], [1])) { Width = 0 }, "Width" },
     };
 

@@ -56,7 +56,9 @@ internal sealed record TraceWire(
     IReadOnlyList<string>? XLabels = null,
     IReadOnlyList<string>? YLabels = null,
     IReadOnlyList<IReadOnlyList<double?>>? Z = null,
-    IReadOnlyList<IReadOnlyList<IReadOnlyList<int>>>? Pixels = null)
+    IReadOnlyList<IReadOnlyList<IReadOnlyList<int>>>? Pixels = null,
+    string? Dash = null,
+    string? Color = null)
 {
     /// <summary>Kind of a scatter trace: points as lines and/or markers.</summary>
     public const string ScatterTraceKind = "scatter";
