@@ -13,6 +13,7 @@ internal sealed class AllChaptersCommand : Command<ChapterSettings>
         new TorchBasicsCommand().Run(settings, cancellationToken);
         new ClassificationCommand().Run(settings, cancellationToken);
         new ResNetCommand().Run(settings, cancellationToken);
+        DegradationCommand.Run(DegradationSettings.From(settings), cancellationToken);
         return 0;
     }
 }

@@ -23,8 +23,13 @@ app.Configure(config =>
         .WithDescription("Chapter 3, quickly: sigmoid/softmax and logistic regression, the bundled tables, Fashion-MNIST models on a subset.");
     config.AddCommand<TrainCommand>("train")
         .WithDescription("Chapter 3: train softmax regression, an MLP or a CNN on Fashion-MNIST, MNIST, CIFAR-10 or a bundled table.");
-    config.AddCommand<ResNetCommand>("resnet")
-        .WithDescription("Chapter 4: the ResNet family and He et al.'s CIFAR networks — parameters against the reference counts, feature maps.");
+    config.AddBranch("resnet", resnet =>
+    {
+        resnet.SetDescription("Chapter 4: the ResNet family and He et al.'s CIFAR networks — parameters against the reference counts, feature maps; 'resnet degradation' runs the plain-vs-residual experiment.");
+        resnet.SetDefaultCommand<ResNetCommand>();
+        resnet.AddCommand<DegradationCommand>("degradation")
+            .WithDescription("Chapter 4's experiment: plain-20/56 vs ResNet-20/56 trained side by side (error curves), and gradient norms per layer at initialisation.");
+    });
     config.AddCommand<AllChaptersCommand>("all")
         .WithDescription("Runs every chapter, writing each one's charts and report under the output folder.");
     BenchCommand.Register(config, DataBenchCommand.AddTo, TrainerBenchCommand.Register);

@@ -11,7 +11,7 @@ internal sealed class ResNetCommand : ChapterCommand<ResNetArchitectureReport>
 
     protected override ResNetArchitectureReport RunChapter(IProgress<string> progress, CancellationToken cancellationToken) =>
         ResNetArchitectureSection.Run(
-            progress: new InlineRows(row => progress.Report(string.Create(CultureInfo.InvariantCulture, $"{row.DisplayName}: {row.Parameters:N0} parameters"))),
+            progress: new InlineProgress<ResNetArchitectureRow>(row => progress.Report(string.Create(CultureInfo.InvariantCulture, $"{row.DisplayName}: {row.Parameters:N0} parameters"))),
             cancellationToken: cancellationToken);
 
     protected override IReadOnlyDictionary<string, Plotting.Figure> FiguresOf(ResNetArchitectureReport report) => report.Figures;
@@ -30,10 +30,5 @@ internal sealed class ResNetCommand : ChapterCommand<ResNetArchitectureReport>
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]{report.InputChannels} input channels, {report.Classes} classes.[/]");
-    }
-
-    private sealed class InlineRows(Action<ResNetArchitectureRow> report) : IProgress<ResNetArchitectureRow>
-    {
-        public void Report(ResNetArchitectureRow value) => report(value);
     }
 }

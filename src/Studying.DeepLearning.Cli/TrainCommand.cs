@@ -157,10 +157,4 @@ internal sealed class TrainCommand : Command<TrainSettings>
             perClass.AddRow(Markup.Escape(result.Test.ClassNames[k]), result.Test.PerClassAccuracy[k]?.ToString("P1", CultureInfo.InvariantCulture) ?? "—");
         AnsiConsole.Write(perClass);
     }
-
-    /// <summary>Reports on the training thread right away (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

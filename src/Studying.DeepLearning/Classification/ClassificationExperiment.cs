@@ -220,16 +220,5 @@ public static class ClassificationExperiment
         return (Take(all, train, "training"), Take(all, validation, "validation"));
     }
 
-    private static ImageDataSet Take(ImageDataSet data, int[] indices, string part)
-    {
-        var size = data.ImageSize;
-        var pixels = new byte[indices.Length * size];
-        var labels = new byte[indices.Length];
-        for (var i = 0; i < indices.Length; i++)
-        {
-            Array.Copy(data.Pixels, (long)indices[i] * size, pixels, (long)i * size, size);
-            labels[i] = data.Labels[indices[i]];
-        }
-        return new ImageDataSet($"{data.Name} ({part})", pixels, labels, data.Channels, data.Height, data.Width, data.ClassNames);
-    }
+    private static ImageDataSet Take(ImageDataSet data, int[] indices, string part) => data.Subset(indices, part);
 }

@@ -72,6 +72,26 @@ public sealed record ImageDataSet
     /// <summary>Bytes per image: channels × height × width.</summary>
     public int ImageSize => Channels * Height * Width;
 
+    /// <summary>The images at the given positions, in that order, as a new data set named "<see cref="Name"/> (<paramref name="part"/>)".</summary>
+    /// <param name="indices">Positions in this data set (repeats allowed).</param>
+    /// <param name="part">What the subset is, e.g. "training" or "test subset".</param>
+    /// <exception cref="ArgumentOutOfRangeException">A position outside [0, <see cref="Count"/>).</exception>
+    public ImageDataSet Subset(IReadOnlyList<int> indices, string part)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var pixels = new byte[(long)indices.Count * ImageSize];
+        var labels = new byte[indices.Count];
+        for (var i = 0; i < indices.Count; i++)
+        {
+            var index = indices[i];
+            if ((uint)index >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), index, $"Position {i} of the subset is {index}, outside the {Count} images of {Name}.");
+            Array.Copy(Pixels, (long)index * ImageSize, pixels, (long)i * ImageSize, ImageSize);
+            labels[i] = Labels[index];
+        }
+        return new ImageDataSet($"{Name} ({part})", pixels, labels, Channels, Height, Width, ClassNames);
+    }
+
     /// <summary>How many images each class has, indexed by class.</summary>
     public int[] ClassCounts()
     {
