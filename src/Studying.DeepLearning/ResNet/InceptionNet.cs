@@ -8,8 +8,7 @@ namespace Studying.DeepLearning.ResNet;
 /// A small GoogLeNet for 28×28 images (Fashion-MNIST, MNIST), returning LOGITS — GoogLeNet's inception 3a, 3b and 4a at
 /// a quarter of their widths, after a one-convolution stem:
 /// <code>
-/// stem: conv 3×3 C→48 (pad 1), batch norm, ReLU                      28×28
-/// max-pool 2×2                                                       14×14
+/// stem: conv 3×3 C→48, stride 2 (pad 1), batch norm, ReLU            14×14
 /// inception3a: 48 → 16 + 32 + 8 + 8 = 64     (reduce 24 / 4)         14×14
 /// inception3b: 64 → 32 + 48 + 24 + 16 = 120  (reduce 32 / 8)         14×14
 /// max-pool 2×2                                                        7×7
@@ -19,13 +18,16 @@ namespace Studying.DeepLearning.ResNet;
 /// (GoogLeNet's 3a, 3b, 4a are (192; 64, 96, 128, 16, 32, 32), (256; 128, 128, 192, 32, 96, 64) and
 /// (480; 192, 96, 208, 16, 48, 64); each count here is a quarter of those.) Every convolution is followed by batch norm
 /// and ReLU, as in <see cref="InceptionModule"/>; the network ends in the classifier's logits — no softmax, because
-/// cross-entropy applies log-softmax itself.
+/// cross-entropy applies log-softmax itself. Like GoogLeNet's stem (224 → 56 before the first module), ours downsamples
+/// before the first module, with a stride-2 convolution: on a CPU, full-resolution maps (a 28×28 convolution, its batch
+/// norm and a max-pool over 48 channels) would cost more time than all three modules' convolutions.
 /// </summary>
 /// <remarks>
 /// <para>Parameters for C input channels and K classes: 9·48·C + 2·48 (stem) + 10,392 (3a) + 24,576 (3b) + 23,784 (4a)
 /// + 128·K + K (classifier). For 1 channel and 10 classes: <b>60,570</b>; for 3 channels and 10 classes: 61,434.</para>
-/// <para>About 8.3 million multiply-adds per 1×28×28 image (a quarter of the module widths makes the convolutions about
-/// sixteen times cheaper than GoogLeNet's), so a few epochs train on a CPU. Any H, W ≥ 4 work (two 2×2 poolings).</para>
+/// <para>7,991,024 multiply-adds per 1×28×28 image (a quarter of the module widths makes the convolutions about
+/// sixteen times cheaper than GoogLeNet's), so a few epochs train on a CPU. Any H, W ≥ 3 work (the stride-2 stem gives
+/// ⌈H/2⌉, the 2×2 max-pool halves that, rounding down).</para>
 /// </remarks>
 public sealed class InceptionNet : nn.Module<Tensor, Tensor>, IImageNetwork
 {
@@ -35,7 +37,6 @@ public sealed class InceptionNet : nn.Module<Tensor, Tensor>, IImageNetwork
     private const int StemChannels = 48;
 
     private readonly Sequential stem;
-    private readonly MaxPool2d pool1;
     private readonly InceptionModule inception3a;
     private readonly InceptionModule inception3b;
     private readonly MaxPool2d pool2;
@@ -54,8 +55,7 @@ public sealed class InceptionNet : nn.Module<Tensor, Tensor>, IImageNetwork
         InputChannels = inputChannels;
         Classes = classes;
 
-        stem = nn.Sequential(("conv", ResNetLayers.Conv3x3(inputChannels, StemChannels)), ("bn", nn.BatchNorm2d(StemChannels)), ("relu", nn.ReLU()));
-        pool1 = nn.MaxPool2d(2);
+        stem = nn.Sequential(("conv", ResNetLayers.Conv3x3(inputChannels, StemChannels, stride: 2)), ("bn", nn.BatchNorm2d(StemChannels)), ("relu", nn.ReLU()));
         inception3a = new InceptionModule(StemChannels, 16, 24, 32, 4, 8, 8);
         inception3b = new InceptionModule(inception3a.OutChannels, 32, 32, 48, 8, 24, 16);
         pool2 = nn.MaxPool2d(2);
@@ -76,8 +76,8 @@ public sealed class InceptionNet : nn.Module<Tensor, Tensor>, IImageNetwork
     /// <summary>8 weighted layers on the longest path: the stem convolution, two (reduce, then 3×3 or 5×5) per module, and the classifier.</summary>
     public int Depth => 8;
 
-    /// <summary>4: the smallest height and width accepted, as the network halves the image twice (rounding down).</summary>
-    public int MinimumImageSize => 4;
+    /// <summary>3: the smallest height and width accepted (the stride-2 stem gives 2×2, the max-pool 1×1).</summary>
+    public int MinimumImageSize => 3;
 
     /// <summary>28, the Fashion-MNIST image size.</summary>
     public int NaturalImageSize => 28;
@@ -92,7 +92,7 @@ public sealed class InceptionNet : nn.Module<Tensor, Tensor>, IImageNetwork
     {
         RequireInput(input);
         using var scope = NewDisposeScope();
-        var maps = inception4a.call(pool2.call(inception3b.call(inception3a.call(pool1.call(stem.call(input))))));
+        var maps = inception4a.call(pool2.call(inception3b.call(inception3a.call(stem.call(input)))));
         return fc.call(maps.mean([2, 3])).MoveToOuterDisposeScope();
     }
 
@@ -104,7 +104,7 @@ public sealed class InceptionNet : nn.Module<Tensor, Tensor>, IImageNetwork
         RequireInput(input);
         using var scope = NewDisposeScope();
         var stemMap = stem.call(input);
-        var a = inception3a.call(pool1.call(stemMap));
+        var a = inception3a.call(stemMap);
         var b = inception3b.call(a);
         var c = inception4a.call(pool2.call(b));
         Tensor[] maps = [stemMap, a, b, c];
@@ -115,7 +115,7 @@ public sealed class InceptionNet : nn.Module<Tensor, Tensor>, IImageNetwork
 
     private void RequireInput(Tensor input) =>
         ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, fc.weight!.dtype,
-            $"the network halves the image twice (2×2 max-pools), so it needs at least {MinimumImageSize}×{MinimumImageSize} pixels.");
+            $"the network halves the image twice (a stride-2 stem, then a 2×2 max-pool), so it needs at least {MinimumImageSize}×{MinimumImageSize} pixels.");
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
@@ -123,7 +123,6 @@ public sealed class InceptionNet : nn.Module<Tensor, Tensor>, IImageNetwork
         if (disposing)
         {
             stem.Dispose();
-            pool1.Dispose();
             inception3a.Dispose();
             inception3b.Dispose();
             pool2.Dispose();

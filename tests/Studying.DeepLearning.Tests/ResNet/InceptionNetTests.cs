@@ -40,7 +40,7 @@ public class InceptionNetTests
     [Theory]
     [InlineData(28, 28)]
     [InlineData(29, 29)]
-    [InlineData(4, 4)]
+    [InlineData(3, 3)]
     [InlineData(5, 7)]
     public void Forward_GivesOneRowOfLogitsPerImage(int height, int width)
     {
@@ -59,7 +59,7 @@ public class InceptionNetTests
         var maps = model.FeatureMaps(x);
         try
         {
-            Assert.Equal([[1L, 48, 28, 28], [1L, 64, 14, 14], [1L, 120, 14, 14], [1L, 128, 7, 7]], maps.Select(m => m.shape));
+            Assert.Equal([[1L, 48, 14, 14], [1L, 64, 14, 14], [1L, 120, 14, 14], [1L, 128, 7, 7]], maps.Select(m => m.shape));
             Assert.Equal([64, 120, 128], model.InceptionModules.Select(m => m.OutChannels));
         }
         finally
@@ -159,10 +159,10 @@ public class InceptionNetTests
         Assert.Contains("expects images [batch, 1, height, width]", Assert.Throws<ArgumentException>(() => model.forward(threeD)).Message);
         using var doubles = zeros(new long[] { 1, 1, 28, 28 }, ScalarType.Float64);
         Assert.Contains("convert it with .to_type(ScalarType.Float32)", Assert.Throws<ArgumentException>(() => model.forward(doubles)).Message);
-        using var tiny = zeros(1, 1, 3, 28);
+        using var tiny = zeros(1, 1, 2, 28);
         var e = Assert.Throws<ArgumentException>(() => model.forward(tiny));
-        Assert.Contains("at least 4×4 pixels", e.Message);
-        Assert.Contains("3×28", e.Message);
+        Assert.Contains("at least 3×3 pixels", e.Message);
+        Assert.Contains("2×28", e.Message);
         Assert.Throws<ArgumentException>(() => model.FeatureMaps(tiny));
         Assert.Throws<ArgumentOutOfRangeException>(() => new InceptionNet(0, 10));
 
@@ -192,11 +192,15 @@ public class InceptionNetTests
 
         // Multiply-adds by hand: per pixel, each module costs Σ (in·out·k²) over its convolutions.
         long PerPixel(long inC, long c1, long r3, long c3, long r5, long c5, long p) => inC * (c1 + r3 + r5 + p) + 9 * r3 * c3 + 25 * r5 * c5;
-        var expected = 28 * 28 * 9 * 48
+        var expected = 14 * 14 * 9 * 48
             + 14 * 14 * (PerPixel(48, 16, 24, 32, 4, 8, 8) + PerPixel(64, 32, 32, 48, 8, 24, 16))
             + 7 * 7 * PerPixel(120, 48, 24, 52, 4, 12, 16)
             + 128 * 10;
         Assert.Equal(expected, summary.TotalMultiplyAdds);
+        Assert.Equal(7_991_024, summary.TotalMultiplyAdds); // the number in the XML docs
+        var stem = summary.Rows[0];
+        Assert.Equal("stem.conv", stem.Name);
+        Assert.Equal([1L, 48, 14, 14], stem.OutputShape);
     }
 
     [Fact]
@@ -213,7 +217,7 @@ public class InceptionNetTests
         var fashionLike = new ImageDataSet("toy", new byte[2 * 28 * 28], [0, 1], 1, 28, 28, ["a", "b"]);
         using (var built = build(fashionLike))
             Assert.Equal(2, ((IImageNetwork)built).Classes);
-        var tiny = new ImageDataSet("tiny", new byte[2 * 3 * 3], [0, 1], 1, 3, 3, ["a", "b"]);
-        Assert.Contains("at least 4×4", Assert.Throws<ArgumentException>(() => build(tiny)).Message);
+        var tiny = new ImageDataSet("tiny", new byte[2 * 2 * 2], [0, 1], 1, 2, 2, ["a", "b"]);
+        Assert.Contains("at least 3×3", Assert.Throws<ArgumentException>(() => build(tiny)).Message);
     }
 }
