@@ -12,7 +12,7 @@ namespace Studying.DeepLearning.Cli;
 internal sealed class TrainSettings : CommandSettings
 {
     [CommandOption("--model <NAME>")]
-    [Description("softmax, mlp, cnn, or a chapter-4 network: resnet20 … resnet110, plain20 … plain110, cifar-resnet18, resnet18 … resnet152 (tables: softmax or mlp). Default: cnn")]
+    [Description("softmax, mlp, cnn, or a chapter-4 network: resnet20 … resnet110, plain20 … plain110, cifar-resnet18, resnet18 … resnet152, inception (tables: softmax or mlp). Default: cnn")]
     public string Model { get; init; } = "cnn";
 
     [CommandOption("--dataset <NAME>")]
@@ -97,7 +97,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
             Patience = settings.Patience,
             TrainLimit = settings.TrainLimit,
             CheckpointFolder = settings.Checkpoints,
-            ImageModel = ResNetModels.Names.Contains(settings.Model.ToLowerInvariant()) ? ResNetModels.ForImages(settings.Model) : null,
+            ImageModel = ResNetModels.AllNames.Contains(settings.Model.ToLowerInvariant()) ? ResNetModels.ForImages(settings.Model) : null,
         };
 
         ExperimentResult? result = null;

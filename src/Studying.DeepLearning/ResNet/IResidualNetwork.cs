@@ -1,33 +1,10 @@
-using static TorchSharp.torch;
-
 namespace Studying.DeepLearning.ResNet;
 
-/// <summary>What every whole network of this chapter (<see cref="ResNetModel"/>, <see cref="CifarResNet"/>) tells about itself.</summary>
-public interface IResidualNetwork
+/// <summary>
+/// The residual networks of this chapter (<see cref="ResNetModel"/>, <see cref="CifarResNet"/>): the
+/// <see cref="IImageNetwork"/>s of the ResNet family, which <see cref="ResNetArchitectureSection"/> and
+/// <see cref="ResNetArchitecturePicture"/> draw and compare against reference parameter counts.
+/// </summary>
+public interface IResidualNetwork : IImageNetwork
 {
-    /// <summary>A display name such as "ResNet-18", "CIFAR ResNet-18", "ResNet-56" or "Plain-20".</summary>
-    string Name { get; }
-
-    /// <summary>Weighted layers on the longest path (convolutions and the classifier).</summary>
-    int Depth { get; }
-
-    /// <summary>Image channels the network takes.</summary>
-    int InputChannels { get; }
-
-    /// <summary>Number of classes (logits per image).</summary>
-    int Classes { get; }
-
-    /// <summary>The smallest height and width <c>forward</c> accepts: the network's total downsampling.</summary>
-    int MinimumImageSize { get; }
-
-    /// <summary>The image size the network was designed for: 224 (ImageNet) or 32 (CIFAR).</summary>
-    int NaturalImageSize { get; }
-
-    /// <summary>
-    /// The feature maps after the stem and after each stage, [batch, channels, height, width] each, for images
-    /// checked as <c>forward</c> checks them. The caller owns (and disposes) the returned tensors.
-    /// </summary>
-    /// <param name="input">The images.</param>
-    /// <exception cref="ArgumentException">The input has another layout, channel count or element type, or is too small.</exception>
-    IReadOnlyList<Tensor> FeatureMaps(Tensor input);
 }

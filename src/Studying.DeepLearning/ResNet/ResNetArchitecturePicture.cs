@@ -35,7 +35,7 @@ public sealed record ResNetArchitecturePicture(
 
     /// <summary>
     /// Reads a network's blocks from the built model and measures them on one zero image of its natural size:
-    /// the stem's output from <see cref="IResidualNetwork.FeatureMaps"/>, each block's shape and multiply-adds from
+    /// the stem's output from <see cref="IImageNetwork.FeatureMaps"/>, each block's shape and multiply-adds from
     /// <see cref="ModelSummary.Of"/>.
     /// </summary>
     /// <param name="name">A name from <see cref="ResNetModels.Names"/>, e.g. "resnet50".</param>

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace Studying.DeepLearning.ResNet;
 
 /// <summary>
-/// Builds this chapter's networks by name, for the CLI and the notebooks. Every model returns LOGITS
+/// Builds this chapter's networks by name, for the CLI and the notebooks: the residual family (<see cref="Names"/>) and
+/// <see cref="InceptionNet"/> ("inception"; all of them in <see cref="AllNames"/>). Every model returns LOGITS
 /// [batch, classes] for images [batch, channels, H, W].
 /// </summary>
 public static class ResNetModels
@@ -23,8 +24,14 @@ public static class ResNetModels
         .. CifarDepths.Select(d => $"resnet{d}"), .. CifarDepths.Select(d => $"plain{d}"),
     ];
 
-    /// <summary>A network by name (see <see cref="Names"/>), He-initialised, seeded by <c>torch.random.manual_seed</c>.</summary>
-    /// <param name="name">One of <see cref="Names"/> (case-insensitive).</param>
+    /// <summary>
+    /// Every name <see cref="Create"/> and <see cref="ForImages"/> accept: the residual family (<see cref="Names"/>, which
+    /// <see cref="ResNetArchitectureSection"/> compares against reference counts) and "inception" (<see cref="InceptionNet"/>).
+    /// </summary>
+    public static IReadOnlyList<string> AllNames { get; } = [.. Names, InceptionNet.ModelName];
+
+    /// <summary>A network by name (see <see cref="AllNames"/>), He-initialised, seeded by <c>torch.random.manual_seed</c>.</summary>
+    /// <param name="name">One of <see cref="AllNames"/> (case-insensitive).</param>
     /// <param name="inputChannels">Image channels (1 for Fashion-MNIST, 3 for CIFAR-10).</param>
     /// <param name="classes">Number of classes.</param>
     /// <exception cref="ArgumentException">An unknown name (the message lists the valid ones).</exception>
@@ -43,11 +50,12 @@ public static class ResNetModels
             "resnet101" => ResNetModel.ResNet101(inputChannels, classes),
             "resnet152" => ResNetModel.ResNet152(inputChannels, classes),
             "cifar-resnet18" => ResNetModel.CifarResNet18(inputChannels, classes),
+            InceptionNet.ModelName => new InceptionNet(inputChannels, classes),
             _ when Names.Contains(key) && key.StartsWith("resnet", StringComparison.Ordinal) =>
                 new CifarResNet(int.Parse(key["resnet".Length..], System.Globalization.CultureInfo.InvariantCulture), inputChannels, classes),
             _ when Names.Contains(key) && key.StartsWith("plain", StringComparison.Ordinal) =>
                 new CifarResNet(int.Parse(key["plain".Length..], System.Globalization.CultureInfo.InvariantCulture), inputChannels, classes, plain: true),
-            _ => throw new ArgumentException($"Unknown ResNet model '{name}'; valid names are: {string.Join(", ", Names)}.", nameof(name)),
+            _ => throw new ArgumentException($"Unknown chapter-4 model '{name}'; valid names are: {string.Join(", ", AllNames)}.", nameof(name)),
         };
     }
 
@@ -55,24 +63,24 @@ public static class ResNetModels
     /// A factory for <see cref="ExperimentOptions.ImageModel"/>: the named network sized for a data set's channels and
     /// classes, after checking that its images are large enough for the network's downsampling.
     /// </summary>
-    /// <param name="name">One of <see cref="Names"/> (case-insensitive).</param>
+    /// <param name="name">One of <see cref="AllNames"/> (case-insensitive).</param>
     /// <exception cref="ArgumentException">An unknown name (thrown now, before any data is loaded).</exception>
     public static Func<ImageDataSet, nn.Module<Tensor, Tensor>> ForImages(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (!Names.Contains(name.Trim().ToLowerInvariant()))
-            throw new ArgumentException($"Unknown ResNet model '{name}'; valid names are: {string.Join(", ", Names)}.", nameof(name));
+        if (!AllNames.Contains(name.Trim().ToLowerInvariant()))
+            throw new ArgumentException($"Unknown chapter-4 model '{name}'; valid names are: {string.Join(", ", AllNames)}.", nameof(name));
         return images =>
         {
             ArgumentNullException.ThrowIfNull(images);
             var model = Create(name, images.Channels, images.ClassNames.Count);
-            var minimum = ((IResidualNetwork)model).MinimumImageSize;
+            var minimum = ((IImageNetwork)model).MinimumImageSize;
             if (Math.Min(images.Height, images.Width) >= minimum)
                 return model;
             model.Dispose();
             throw new ArgumentException(
                 $"The model '{name}' downsamples {minimum}× and needs images of at least {minimum}×{minimum} pixels, but {images.Name} has " +
-                $"{images.Height}×{images.Width}. For small images choose a CIFAR-style network: cifar-resnet18, resnet20 … resnet110 or plain20 … plain110.",
+                $"{images.Height}×{images.Width}. For small images choose a CIFAR-style network (cifar-resnet18, resnet20 … resnet110, plain20 … plain110) or inception.",
                 nameof(images));
         };
     }
