@@ -32,6 +32,16 @@ public static class Notebook
             $"TorchSharp {torchSharp?.ToString(3)} (LibTorch {torch.__version__}), device: {ComputeDevice.Name}, {Environment.ProcessorCount} CPU threads; charts by Plotly.NET.");
     }
 
+    /// <summary>The environment variable that asks notebooks for their quick setting (<see cref="QuickRun"/>).</summary>
+    public const string QuickRunVariable = "STUDYDL_NOTEBOOK_QUICK";
+
+    /// <summary>
+    /// True when <c>STUDYDL_NOTEBOOK_QUICK=1</c>: the repository's notebook tests set it so that a notebook whose full
+    /// experiment takes many minutes (such as 4-3's) runs every cell at a small size instead. Unset in VS Code, where the
+    /// notebooks run their full settings.
+    /// </summary>
+    public static bool QuickRun => Environment.GetEnvironmentVariable(QuickRunVariable) == "1";
+
     /// <summary>A tensor as plain text: its shape, element type and values (large tensors are abbreviated by TorchSharp).</summary>
     /// <param name="tensor">Any tensor.</param>
     public static string FormatTensorText(Tensor tensor)

@@ -268,6 +268,9 @@ internal sealed class KernelProcess : IDisposable
         environment["DOTNET_DbgEnableMiniDump"] = "0";
         environment["MSBUILDDISABLENODEREUSE"] = "1";
         environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+
+        // Notebooks with long experiments run them at their small size (Notebook.QuickRun).
+        environment[Notebook.QuickRunVariable] = "1";
     }
 
     private void OnCommandOrEvent(CommandOrEvent commandOrEvent)
