@@ -85,6 +85,9 @@ internal sealed class TrainCommand : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
+        var chapter4 = ResNetModels.AllNames.Contains(settings.Model.ToLowerInvariant());
+        if (!chapter4 && !ClassifierModels.Names.Contains(settings.Model.ToLowerInvariant()))
+            throw new ArgumentException($"Unknown model '{settings.Model}'. Choose one of: {string.Join(", ", ClassifierModels.Names.Concat(ResNetModels.AllNames))}.");
         var options = new ExperimentOptions(settings.Model, settings.Dataset, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.Seed)
         {
             DataFolder = settings.Data,
@@ -97,7 +100,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
             Patience = settings.Patience,
             TrainLimit = settings.TrainLimit,
             CheckpointFolder = settings.Checkpoints,
-            ImageModel = ResNetModels.AllNames.Contains(settings.Model.ToLowerInvariant()) ? ResNetModels.ForImages(settings.Model) : null,
+            ImageModel = chapter4 ? ResNetModels.ForImages(settings.Model) : null,
         };
 
         ExperimentResult? result = null;

@@ -46,5 +46,29 @@ public sealed class ResNetCommandTests : IDisposable
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Train_ResNet20_OnFashionMnist_ReportsItsParameters()
+    {
+        var (exitCode, stdout, stderr) = await StudydlProcess.RunAsync("train", "--model", "resnet20", "--train-limit", "200", "--epochs", "1",
+            "--optimizer", "momentum", "--lr", "0.05", "--json", "--out", _out);
+
+        Assert.True(exitCode == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("resnet20", json.RootElement.GetProperty("model").GetString());
+        Assert.Equal(269_434, json.RootElement.GetProperty("parameters").GetInt64());
+        Assert.InRange(json.RootElement.GetProperty("testAccuracy").GetDouble(), 0.0, 1.0);
+    }
+
+    [Theory]
+    [InlineData("resnet18", "needs images of at least 32×32 pixels, but fashion-mnist")]
+    [InlineData("resnet21", "Choose one of: softmax, mlp, cnn, resnet18")]
+    public async Task Train_WithAModelThatCannotTakeTheData_FailsWithAMessage(string model, string expected)
+    {
+        var (exitCode, _, stderr) = await StudydlProcess.RunAsync("train", "--model", model, "--train-limit", "100", "--epochs", "1", "--out", _out);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_out, recursive: true);
 }
