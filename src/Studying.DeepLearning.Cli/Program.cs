@@ -27,7 +27,7 @@ app.Configure(config =>
         .WithDescription("Chapter 4: the ResNet family and He et al.'s CIFAR networks — parameters against the reference counts, feature maps.");
     config.AddCommand<AllChaptersCommand>("all")
         .WithDescription("Runs every chapter, writing each one's charts and report under the output folder.");
-    BenchCommand.Register(config, DataBenchCommand.AddTo, TrainerBenchCommand.Register);
+    BenchCommand.Register(config, DataBenchCommand.AddTo, TrainerBenchCommand.Register, ResNetBenchCommand.Register);
     config.UseStrictParsing();
     config.PropagateExceptions();
 });
