@@ -325,6 +325,9 @@ public static class ResNetStepBenchmark
             var source = round == 0 ? warmup! : timed;
             using var a = CreateModel(options, out _);
             using var b = CreateModel(options, out _);
+            // b starts from a copy of a's weights rather than from the same seed: torch's generator is shared by the
+            // whole process, and anything else drawing from it meanwhile (another thread) would change b's weights.
+            b.load_state_dict(a.state_dict());
             double TrainerRun() => BareTrainingLoop.Time(() => Trainer.Fit(a, source, null, trainerOptions, null, cancellationToken));
             double BareRun() => BareTrainingLoop.Time(() =>
             {
