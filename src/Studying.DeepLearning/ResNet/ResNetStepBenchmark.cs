@@ -258,6 +258,9 @@ public static class ResNetStepBenchmark
                 using var optimizer = CreateBareOptimizer(model);
                 BareTrainingLoop.TrainEpoch(model, optimizer, source, options.Seed, AfterStep, cancellationToken);
             }
+            if (samples.Count < options.MemoryCheckStep)
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"The memory run stopped after {samples.Count} of {options.MemorySteps} steps (the loss diverged), before the check step {options.MemoryCheckStep}."));
             return new ResNetMemoryRun(loop, samples.Count, options.MemoryCheckStep, freshProcess, start,
                 samples[options.MemoryCheckStep - 1].PeakRssMegabytes, ProcessMemory.Read().Peak / MiB, samples);
         });
