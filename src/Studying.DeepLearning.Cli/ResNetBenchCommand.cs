@@ -60,6 +60,10 @@ internal sealed class ResNetBenchSettings : BenchSettings
     [Description("Timed matrix products (the fastest counts). Default: 5")]
     public int SgemmRepeats { get; init; } = 5;
 
+    [CommandOption("--malloc-mmap-threshold <BYTES>")]
+    [Description("Experiment: fix glibc's mmap threshold (mallopt) in both processes, so freed tensors of at least this size go back to the system at once. Default: glibc's own")]
+    public int? MallocMmapThreshold { get; init; }
+
     [CommandOption("--memory-only")]
     [Description("Only the memory run, in this process, printed as JSON (used for the child process).")]
     public bool MemoryOnly { get; init; }
@@ -70,7 +74,7 @@ internal sealed class ResNetBenchSettings : BenchSettings
 
     public ResNetStepLoop Loop => MemoryLoop.Equals("bare", StringComparison.OrdinalIgnoreCase) ? ResNetStepLoop.Bare : ResNetStepLoop.Trainer;
 
-    public ResNetStepBenchmarkOptions Options() => new(Model, BatchSize, Steps, WarmupSteps, Rounds, MemoryCheckStep, MemorySteps, Seed, Threads, SgemmSize, SgemmRepeats);
+    public ResNetStepBenchmarkOptions Options() => new(Model, BatchSize, Steps, WarmupSteps, Rounds, MemoryCheckStep, MemorySteps, Seed, Threads, SgemmSize, SgemmRepeats, MallocMmapThreshold);
 
     public override ValidationResult Validate() =>
         MemoryLoop.ToLowerInvariant() is "trainer" or "bare" ? ValidationResult.Success() : ValidationResult.Error("--memory-loop must be 'trainer' or 'bare'.");
@@ -79,8 +83,9 @@ internal sealed class ResNetBenchSettings : BenchSettings
     public IEnumerable<string> ChildArguments()
     {
         string N(int value) => value.ToString(CultureInfo.InvariantCulture);
-        return ["bench", "resnet", "--memory-only", "--model", Model, "--batch-size", N(BatchSize), "--memory-steps", N(MemorySteps),
+        string[] common = ["bench", "resnet", "--memory-only", "--model", Model, "--batch-size", N(BatchSize), "--memory-steps", N(MemorySteps),
             "--memory-check-step", N(MemoryCheckStep), "--memory-loop", MemoryLoop, "--threads", N(Threads), "--seed", N(Seed)];
+        return MallocMmapThreshold is { } bytes ? [.. common, "--malloc-mmap-threshold", N(bytes)] : common;
     }
 }
 
@@ -164,6 +169,8 @@ internal sealed class ResNetBenchCommand : Command<ResNetBenchSettings>
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"[grey]{r.MultiplyAddsPerImage / 1e9:F3} G multiply-adds per image (ModelSummary); training FLOPs per step = 3 × 2 × MACs × batch = {r.TrainingFlopsPerStep / 1e9:F1} GFLOP.[/]"));
+        if (o.MallocMmapThreshold is { } threshold)
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[yellow]glibc's mmap threshold was fixed at {threshold:N0} bytes (--malloc-mmap-threshold), not glibc's default.[/]"));
         if (r.Memory is { FreshProcess: false })
             AnsiConsole.MarkupLine("[yellow]The memory run shared its process with other work: its peak is not its own.[/]");
         AnsiConsole.MarkupLine((r.SameWeights ? "Trainer and bare loop ended with identical weights"

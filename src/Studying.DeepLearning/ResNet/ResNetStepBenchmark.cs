@@ -29,8 +29,14 @@ public enum ResNetStepLoop
 /// <param name="Threads">Torch intra-op threads for training and the matrix-multiply peak alike; 0 keeps torch's current setting.</param>
 /// <param name="SgemmSize">n of the n×n float32 matrix product that measures the machine's peak.</param>
 /// <param name="SgemmRepeats">Timed matrix products (after one warm-up); the fastest counts.</param>
+/// <param name="MallocMmapThreshold">
+/// <see langword="null"/> for glibc's default allocator behaviour; else a size in bytes (1 … 32 MiB) set with
+/// <c>mallopt(M_MMAP_THRESHOLD)</c> before measuring (Linux/glibc only; process-wide and permanent), so that tensors at
+/// least this large are unmapped when freed instead of staying in the heap — an experiment on resident memory, which
+/// glibc's rising default threshold otherwise inflates well above the tensors alive.
+/// </param>
 public sealed record ResNetStepBenchmarkOptions(string Model = "cifar-resnet18", int BatchSize = 64, int Steps = 10, int WarmupSteps = 2, int Rounds = 5,
-    int MemoryCheckStep = 20, int MemorySteps = 200, int Seed = 0, int Threads = 0, int SgemmSize = 4096, int SgemmRepeats = 5)
+    int MemoryCheckStep = 20, int MemorySteps = 200, int Seed = 0, int Threads = 0, int SgemmSize = 4096, int SgemmRepeats = 5, int? MallocMmapThreshold = null)
 {
     /// <summary>Checks the settings (the benchmark calls this first; a command line can call it before starting child processes).</summary>
     /// <exception cref="ArgumentException">An unknown model, or a size, step, round or thread count out of range (the message names the setting).</exception>
@@ -49,6 +55,7 @@ public sealed record ResNetStepBenchmarkOptions(string Model = "cifar-resnet18",
         Check(Threads >= 0, "Threads: 0 (torch's setting) or more.");
         Check(SgemmSize >= 1, "SgemmSize: at least 1.");
         Check(SgemmRepeats >= 1, "SgemmRepeats: at least one timed product.");
+        Check(MallocMmapThreshold is null or (>= 1 and <= 32 * 1024 * 1024), "MallocMmapThreshold: null (glibc's default) or 1 byte to 32 MiB.");
 
         void Check(bool ok, string message)
         {
@@ -200,6 +207,7 @@ public static class ResNetStepBenchmark
     /// <param name="progress">Receives a line per measurement, round and 20 memory steps, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
     /// <exception cref="ArgumentException">An unknown model or a size, step or round count out of range.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="ResNetStepBenchmarkOptions.MallocMmapThreshold"/> is set where glibc's mallopt is not available.</exception>
     public static ResNetStepBenchmarkReport Run(ResNetStepBenchmarkOptions? options = null, bool measureMemory = true, IProgress<string>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -224,6 +232,7 @@ public static class ResNetStepBenchmark
     /// <param name="progress">Receives a line every 20 steps, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
     /// <exception cref="ArgumentException">Bad options, or <see cref="ResNetStepBenchmarkOptions.MemorySteps"/> = 0.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="ResNetStepBenchmarkOptions.MallocMmapThreshold"/> is set where glibc's mallopt is not available.</exception>
     public static ResNetMemoryRun RunMemory(ResNetStepBenchmarkOptions options, ResNetStepLoop loop = ResNetStepLoop.Trainer, bool freshProcess = false,
         IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -366,6 +375,8 @@ public static class ResNetStepBenchmark
 
     private static T WithThreads<T>(ResNetStepBenchmarkOptions options, Func<int, T> run)
     {
+        if (options.MallocMmapThreshold is { } threshold && !ProcessMemory.SetMallocMmapThreshold(threshold))
+            throw new InvalidOperationException("MallocMmapThreshold needs Linux with glibc (mallopt); leave it unset on this system.");
         var previous = get_num_threads();
         var threads = options.Threads > 0 ? options.Threads : previous;
         set_num_threads(threads);

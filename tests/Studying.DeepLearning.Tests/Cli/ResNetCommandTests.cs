@@ -39,6 +39,21 @@ public sealed class ResNetCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_out, "resnet-step-memory.html")));
     }
 
+    [Fact]
+    public async Task BenchResNet_MallocMmapThreshold_ReachesTheChildProcessAndTheReport()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var (exitCode, stdout, stderr) = await StudydlProcess.RunAsync("bench", "resnet", "--model", "resnet20", "--batch-size", "2", "--steps", "1",
+            "--warmup-steps", "0", "--rounds", "1", "--memory-steps", "2", "--memory-check-step", "1", "--sgemm-size", "32", "--sgemm-repeats", "1",
+            "--malloc-mmap-threshold", "1048576", "--json");
+
+        Assert.True(exitCode == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(1048576, json.RootElement.GetProperty("options").GetProperty("mallocMmapThreshold").GetInt32());
+        Assert.True(json.RootElement.GetProperty("memory").GetProperty("freshProcess").GetBoolean());
+    }
+
     [Theory]
     [InlineData("--model", "resnet19", "Unknown ResNet model")]
     [InlineData("--steps", "0", "Steps")]

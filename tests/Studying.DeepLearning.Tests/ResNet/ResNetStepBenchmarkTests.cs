@@ -91,5 +91,7 @@ public class ResNetStepBenchmarkTests
         var memory = Assert.ThrowsAny<ArgumentException>(() => ResNetStepBenchmark.Run(Tiny with { MemorySteps = 5, MemoryCheckStep = 20 }));
         Assert.Contains("MemorySteps", memory.Message, StringComparison.Ordinal);
         Assert.ThrowsAny<ArgumentException>(() => ResNetStepBenchmark.RunMemory(Tiny with { MemorySteps = 0 }));
+        Assert.ThrowsAny<ArgumentException>(() => ResNetStepBenchmark.Run(Tiny with { MallocMmapThreshold = 0 }));
+        Assert.ThrowsAny<ArgumentException>(() => ResNetStepBenchmark.Run(Tiny with { MallocMmapThreshold = 64 * 1024 * 1024 }));
     }
 }
