@@ -32,7 +32,7 @@ app.Configure(config =>
     });
     config.AddCommand<AllChaptersCommand>("all")
         .WithDescription("Runs every chapter, writing each one's charts and report under the output folder.");
-    BenchCommand.Register(config, DataBenchCommand.AddTo, TrainerBenchCommand.Register);
+    BenchCommand.Register(config, DataBenchCommand.AddTo, TrainerBenchCommand.Register, ResNetBenchCommand.Register);
     config.UseStrictParsing();
     config.PropagateExceptions();
 });

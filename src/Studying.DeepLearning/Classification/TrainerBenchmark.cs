@@ -88,15 +88,15 @@ public static class TrainerBenchmark
             double trainerTime, bareTime;
             if (round % 2 == 0)
             {
-                trainerTime = Time(() => Trainer.Fit(a, train, validation, trainerOptions, null, cancellationToken));
-                bareTime = Time(() => BareEpoch(b, train, validation, spec, trainerOptions.Seed));
+                trainerTime = BareTrainingLoop.Time(() => Trainer.Fit(a, train, validation, trainerOptions, null, cancellationToken));
+                bareTime = BareTrainingLoop.Time(() => BareEpoch(b, train, validation, spec, trainerOptions.Seed));
             }
             else
             {
-                bareTime = Time(() => BareEpoch(b, train, validation, spec, trainerOptions.Seed));
-                trainerTime = Time(() => Trainer.Fit(a, train, validation, trainerOptions, null, cancellationToken));
+                bareTime = BareTrainingLoop.Time(() => BareEpoch(b, train, validation, spec, trainerOptions.Seed));
+                trainerTime = BareTrainingLoop.Time(() => Trainer.Fit(a, train, validation, trainerOptions, null, cancellationToken));
             }
-            same &= SameWeights(a, b);
+            same &= BareTrainingLoop.SameWeights(a, b);
             if (round == 0)
                 continue;
             trainerTimes.Add(trainerTime);
@@ -105,7 +105,7 @@ public static class TrainerBenchmark
         }
 
         var ratio = trainerTimes.Min() / bareTimes.Min();
-        var medianRatio = Median(trainerTimes) / Median(bareTimes);
+        var medianRatio = BareTrainingLoop.Median(trainerTimes) / BareTrainingLoop.Median(bareTimes);
         var rounds = Enumerable.Range(1, options.Rounds).Select(r => (double)r).ToArray();
         var figure = new Figure("Epoch time: Trainer against a bare loop",
             Trace.Markers("Trainer", rounds, trainerTimes), Trace.Markers("bare loop", rounds, bareTimes)).WithAxisTitles("round", "seconds per epoch");
@@ -113,15 +113,6 @@ public static class TrainerBenchmark
         {
             Figures = new Dictionary<string, Figure> { ["trainer-overhead"] = figure },
         };
-    }
-
-    private static double Time(Action run)
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        run();
-        return clock.Elapsed.TotalSeconds;
     }
 
     private static nn.Module<Tensor, Tensor> Mlp(TrainerBenchmarkOptions options)
@@ -134,23 +125,7 @@ public static class TrainerBenchmark
     private static void BareEpoch(nn.Module<Tensor, Tensor> model, GaussianBlobSource train, GaussianBlobSource validation, OptimizerSpec spec, long seed)
     {
         using var optimizer = optim.SGD(model.parameters(), spec.LearningRate, momentum: spec.Momentum);
-        torch.random.manual_seed(Trainer.EpochSeed(seed, 1));
-        model.train();
-        double total = 0;
-        using var correctTrain = torch.tensor(0L);
-        foreach (var item in train.GetBatches(1))
-        {
-            using var batch = item;
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            var logits = model.call(batch.Inputs);
-            var loss = nn.functional.cross_entropy(logits, batch.Targets);
-            total += loss.item<float>() * batch.Count;
-            loss.backward();
-            optimizer.step();
-            using (no_grad())
-                correctTrain.add_(logits.argmax(1).eq(batch.Targets).sum());
-        }
+        var (total, correctTrain) = BareTrainingLoop.TrainEpoch(model, optimizer, train, seed);
         model.eval();
         long correct = 0;
         using (no_grad())
@@ -164,20 +139,6 @@ public static class TrainerBenchmark
                 correct += logits.argmax(1).eq(batch.Targets).sum().item<long>();
             }
         }
-        GC.KeepAlive(total + correct + correctTrain.item<long>());
-    }
-
-    private static bool SameWeights(nn.Module a, nn.Module b)
-    {
-        using var scope = NewDisposeScope();
-        var sa = a.state_dict();
-        var sb = b.state_dict();
-        return sa.Keys.All(k => sa[k].equal(sb[k]).all().item<bool>());
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        GC.KeepAlive(total + correct + correctTrain);
     }
 }

@@ -70,5 +70,51 @@ public sealed class ResNetCommandTests : IDisposable
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BenchResNet_Json_TinyRun_ReportsIdenticalWeightsAndAFreshProcessMemoryRun()
+    {
+        var (exitCode, stdout, stderr) = await StudydlProcess.RunAsync("bench", "resnet", "--model", "resnet20", "--batch-size", "4", "--steps", "2",
+            "--warmup-steps", "0", "--rounds", "1", "--memory-steps", "3", "--memory-check-step", "2", "--sgemm-size", "64", "--sgemm-repeats", "1", "--json", "-o", _out);
+
+        Assert.True(exitCode == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("sameWeights").GetBoolean());
+        Assert.Equal(6.0 * root.GetProperty("multiplyAddsPerImage").GetInt64() * 4, root.GetProperty("trainingFlopsPerStep").GetDouble());
+        Assert.True(root.GetProperty("sgemm").GetProperty("gflops").GetDouble() > 0);
+        var memory = root.GetProperty("memory");
+        Assert.True(memory.GetProperty("freshProcess").GetBoolean());
+        Assert.Equal(3, memory.GetProperty("samples").GetArrayLength());
+        Assert.True(File.Exists(Path.Combine(_out, "report.json")));
+        Assert.True(File.Exists(Path.Combine(_out, "resnet-step-memory.html")));
+    }
+
+    [Fact]
+    public async Task BenchResNet_MallocMmapThreshold_ReachesTheChildProcessAndTheReport()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var (exitCode, stdout, stderr) = await StudydlProcess.RunAsync("bench", "resnet", "--model", "resnet20", "--batch-size", "2", "--steps", "1",
+            "--warmup-steps", "0", "--rounds", "1", "--memory-steps", "2", "--memory-check-step", "1", "--sgemm-size", "32", "--sgemm-repeats", "1",
+            "--malloc-mmap-threshold", "1048576", "--json");
+
+        Assert.True(exitCode == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(1048576, json.RootElement.GetProperty("options").GetProperty("mallocMmapThreshold").GetInt32());
+        Assert.True(json.RootElement.GetProperty("memory").GetProperty("freshProcess").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("--model", "resnet19", "Unknown ResNet model")]
+    [InlineData("--steps", "0", "Steps")]
+    [InlineData("--memory-loop", "sideways", "--memory-loop")]
+    public async Task BenchResNet_RejectsBadOptions(string option, string value, string message)
+    {
+        var (exitCode, _, stderr) = await StudydlProcess.RunAsync("bench", "resnet", option, value, "-o", _out);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_out, recursive: true);
 }
