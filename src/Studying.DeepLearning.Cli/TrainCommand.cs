@@ -67,6 +67,10 @@ internal sealed class TrainSettings : CommandSettings
     [Description("Write the best weights and a resumable last state here (atomically).")]
     public string? Checkpoints { get; init; }
 
+    [CommandOption("--resume")]
+    [Description("Continue the interrupted run whose last.ckpt is in --checkpoints (give the same options).")]
+    public bool Resume { get; init; }
+
     [CommandOption("-o|--out <DIR>")]
     [Description("Folder for charts and report.json. Default: out/train")]
     public string Output { get; init; } = Path.Combine("out", "train");
@@ -100,6 +104,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
             Patience = settings.Patience,
             TrainLimit = settings.TrainLimit,
             CheckpointFolder = settings.Checkpoints,
+            Resume = settings.Resume,
             ImageModel = chapter4 ? ResNetModels.ForImages(settings.Model) : null,
         };
 

@@ -42,6 +42,12 @@ public sealed record ExperimentOptions(string Model, string Dataset, int Epochs 
     /// <summary>Where checkpoints go (best weights and a resumable last state), or <see langword="null"/> for none.</summary>
     public string? CheckpointFolder { get; init; }
 
+    /// <summary>
+    /// Continue the run whose <see cref="TrainingCheckpoint.LastFileName"/> is in <see cref="CheckpointFolder"/> (same
+    /// options and seed) instead of starting afresh: the result equals the uninterrupted run's.
+    /// </summary>
+    public bool Resume { get; init; }
+
     /// <summary>Stop after this many epochs without improvement of the validation loss, or <see langword="null"/> to run all epochs.</summary>
     public int? Patience { get; init; }
 
@@ -115,7 +121,9 @@ public static class ClassificationExperiment
         var peaks = new List<double>();
         var withMemory = new EpochMemoryProgress(training, peaks);
         var clock = Stopwatch.StartNew();
-        var result = Trainer.Fit(model, train, validation, trainerOptions, withMemory, cancellationToken);
+        var result = options.Resume
+            ? Trainer.Resume(model, train, validation, trainerOptions, Path.Combine(options.CheckpointFolder!, TrainingCheckpoint.LastFileName), withMemory, cancellationToken)
+            : Trainer.Fit(model, train, validation, trainerOptions, withMemory, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
         var evaluation = Trainer.Evaluate(model, test, cancellationToken: cancellationToken);
         log?.Report($"{result.Message} Test accuracy {evaluation.Accuracy:P2} after {seconds:F1} s of training.");
@@ -147,6 +155,8 @@ public static class ClassificationExperiment
         if (options.ImageModel is null && !ClassifierModels.Names.Contains(options.Model))
             throw new ArgumentException($"Unknown model '{options.Model}'. Choose one of: {string.Join(", ", ClassifierModels.Names)}.", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1, nameof(options.Epochs));
+        if (options.Resume && (options.CheckpointFolder is null || !File.Exists(Path.Combine(options.CheckpointFolder, TrainingCheckpoint.LastFileName))))
+            throw new ArgumentException($"Resuming needs the checkpoint folder of an earlier run with {TrainingCheckpoint.LastFileName} in it; found none in '{options.CheckpointFolder ?? "(no folder given)"}'.", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options.BatchSize));
         Infrastructure.Require.Positive(options.LearningRate, nameof(options.LearningRate));
         if (options.TrainLimit is < 10)

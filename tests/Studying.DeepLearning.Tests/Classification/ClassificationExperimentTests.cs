@@ -33,6 +33,31 @@ public class ClassificationExperimentTests
         Assert.Contains("samples", result.Figures.Keys);
     }
 
+    [Fact]
+    public void Resume_ContinuesTheCheckpointedRun_AndEndsWhereTheUninterruptedRunEnds()
+    {
+        using var folder = new TempFolder();
+        ExperimentOptions Options(int epochs) => new("mlp", "wine", Epochs: epochs, BatchSize: 16, LearningRate: 0.01, Seed: 3);
+
+        var whole = ClassificationExperiment.Run(Options(4));
+        var first = ClassificationExperiment.Run(Options(2) with { CheckpointFolder = folder.Path });
+        var resumed = ClassificationExperiment.Run(Options(4) with { CheckpointFolder = folder.Path, Resume = true });
+
+        Assert.Equal(2, first.History.Count);
+        Assert.Equal(4, resumed.History.Count);
+        Assert.Equal(first.History.Select(e => e.TrainLoss), resumed.History.Take(2).Select(e => e.TrainLoss));
+        Assert.Equal(whole.History.Select(e => e.TrainLoss), resumed.History.Select(e => e.TrainLoss));
+        Assert.Equal(whole.TestLoss, resumed.TestLoss);
+    }
+
+    [Fact]
+    public void Resume_WithoutACheckpoint_SaysWhatIsMissing()
+    {
+        using var folder = new TempFolder();
+        var e = Assert.Throws<ArgumentException>(() => ClassificationExperiment.Run(new ExperimentOptions("mlp", "wine") { CheckpointFolder = folder.Path, Resume = true }));
+        Assert.Contains("last.ckpt", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("resnet", "fashion-mnist", "Unknown model 'resnet'")]
     [InlineData("mlp", "imagenet", "Unknown data set 'imagenet'")]
