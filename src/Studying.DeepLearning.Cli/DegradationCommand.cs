@@ -37,6 +37,10 @@ internal sealed class DegradationSettings : ChapterSettings
     [Description("SGD learning rate (momentum 0.9, cosine schedule). Default: 0.1")]
     public double LearningRate { get; init; } = new DegradationOptions().LearningRate;
 
+    [CommandOption("--warmup-epochs <N>")]
+    [Description("Epochs at a tenth of the learning rate before the cosine schedule. Default: 1 (0 for a 1-epoch run)")]
+    public int? WarmupEpochs { get; init; }
+
     [CommandOption("--seed <N>")]
     [Description("Seed of subsets, weights and shuffling. Default: 0")]
     public int Seed { get; init; }
@@ -50,6 +54,7 @@ internal sealed class DegradationSettings : ChapterSettings
         Models = [.. Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => m.ToLowerInvariant())],
         Dataset = Dataset.ToLowerInvariant(),
         DataFolder = Data,
+        WarmupEpochs = WarmupEpochs ?? (Epochs > 1 ? 1 : 0),
     };
 
     /// <summary>The defaults, writing where the given chapter settings say (for <c>studydl all</c>).</summary>

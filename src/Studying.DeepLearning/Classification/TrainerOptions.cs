@@ -38,21 +38,36 @@ public sealed record LearningRateSchedule(ScheduleKind Kind = ScheduleKind.Const
     /// <summary>The constant schedule.</summary>
     public static LearningRateSchedule Constant { get; } = new();
 
+    /// <summary>
+    /// Epochs at the start trained at a tenth of the learning rate before the schedule begins (He et al.'s warm-up for
+    /// very deep networks: 0.01 before 0.1); the schedule then runs over the remaining epochs. Zero (default) for none.
+    /// </summary>
+    public int WarmupEpochs { get; init; }
+
     /// <summary>The rate of an epoch.</summary>
     /// <param name="epoch">The epoch, from 1.</param>
     /// <param name="baseRate">The optimiser's learning rate.</param>
-    /// <param name="epochs">The run's number of epochs (the cosine period).</param>
-    public double RateAt(int epoch, double baseRate, int epochs) => Kind switch
+    /// <param name="epochs">The run's number of epochs (the cosine period is the epochs after the warm-up).</param>
+    public double RateAt(int epoch, double baseRate, int epochs)
     {
-        ScheduleKind.Step => baseRate * Math.Pow(Gamma, (epoch - 1) / StepSize),
-        ScheduleKind.Cosine => MinimumLearningRate + (baseRate - MinimumLearningRate) * (1 + Math.Cos(Math.PI * (epoch - 1) / epochs)) / 2,
-        _ => baseRate,
-    };
+        if (epoch <= WarmupEpochs)
+            return baseRate / 10;
+        epoch -= WarmupEpochs;
+        epochs = Math.Max(1, epochs - WarmupEpochs);
+        return Kind switch
+        {
+            ScheduleKind.Step => baseRate * Math.Pow(Gamma, (epoch - 1) / StepSize),
+            ScheduleKind.Cosine => MinimumLearningRate + (baseRate - MinimumLearningRate) * (1 + Math.Cos(Math.PI * (epoch - 1) / epochs)) / 2,
+            _ => baseRate,
+        };
+    }
 
     internal void Validate()
     {
         if (!Enum.IsDefined(Kind))
             throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown learning-rate schedule.");
+        if (WarmupEpochs < 0)
+            throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, "Warm-up epochs must be zero or more.");
         if (StepSize < 1)
             throw new ArgumentOutOfRangeException(nameof(StepSize), StepSize, "The step schedule needs a step size of at least one epoch.");
         if (!(Gamma > 0 && Gamma <= 1))

@@ -27,6 +27,17 @@ public sealed class LearningRateScheduleTests
     }
 
     [Fact]
+    public void RateAt_WithWarmup_TrainsATenthFirst_ThenRunsTheCosineOverTheRemainingEpochs()
+    {
+        var schedule = new LearningRateSchedule(ScheduleKind.Cosine) { WarmupEpochs = 2 };
+        Assert.Equal(0.01, schedule.RateAt(1, 0.1, 10), 15);
+        Assert.Equal(0.01, schedule.RateAt(2, 0.1, 10), 15);
+        Assert.Equal(0.1, schedule.RateAt(3, 0.1, 10), 15);                                     // cosine epoch 1 of 8
+        Assert.Equal(0.05 * (1 + Math.Cos(Math.PI * 4 / 8)), schedule.RateAt(7, 0.1, 10), 15);  // cosine epoch 5 of 8
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainerOptions { Schedule = schedule with { WarmupEpochs = -1 } }.Validate(true, "options"));
+    }
+
+    [Fact]
     public void BestMonitor_OnAScriptedLossCurve_CountsEpochsWithoutImprovementAboveMinDelta()
     {
         // Improvements must beat the best by more than 0.05: 0.8 does (epoch 2), 0.79 does not, nor 0.85, 0.9 …
