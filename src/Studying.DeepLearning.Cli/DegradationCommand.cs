@@ -34,7 +34,7 @@ internal sealed class DegradationSettings : ChapterSettings
     public int BatchSize { get; init; } = new DegradationOptions().BatchSize;
 
     [CommandOption("--lr <RATE>")]
-    [Description("SGD learning rate (momentum 0.9, cosine schedule). Default: 0.1")]
+    [Description("SGD learning rate (momentum 0.9, cosine schedule). Default: 0.03")]
     public double LearningRate { get; init; } = new DegradationOptions().LearningRate;
 
     [CommandOption("--warmup-epochs <N>")]

@@ -16,7 +16,7 @@ namespace Studying.DeepLearning.ResNet;
 /// <param name="BatchSize">Images per batch.</param>
 /// <param name="LearningRate">SGD's learning rate (momentum 0.9), annealed to 0 by a cosine schedule.</param>
 /// <param name="Seed">Seeds the subsets, the weights (the same seed for every network), shuffling and the gradient batch.</param>
-public sealed record DegradationOptions(int TrainSamples = 5000, int TestSamples = 2000, int Epochs = 8, int BatchSize = 128, double LearningRate = 0.1, int Seed = 0)
+public sealed record DegradationOptions(int TrainSamples = 5000, int TestSamples = 2000, int Epochs = 8, int BatchSize = 128, double LearningRate = 0.03, int Seed = 0)
 {
     /// <summary>The networks compared, by <see cref="ResNetModels"/> name: plain20, plain56, resnet20, resnet56 by default.</summary>
     public IReadOnlyList<string> Models { get; init; } = ["plain20", "plain56", "resnet20", "resnet56"];
