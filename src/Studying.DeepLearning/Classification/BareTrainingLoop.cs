@@ -26,20 +26,24 @@ internal static class BareTrainingLoop
         model.train();
         double total = 0;
         var steps = 0;
-        using var correct = torch.tensor(0L);
+        var device = ComputeDevice.Current;
+        using var correct = torch.tensor(0L, device: device);
         foreach (var item in source.GetBatches(1, cancellationToken))
         {
             using var batch = item;
             using (NewDisposeScope())
             {
+                // On the CPU both are the batch's own tensors; on a GPU, copies there (as the trainer makes).
+                var inputs = batch.Inputs.to(device);
+                var targets = batch.Targets.to(device);
                 optimizer.zero_grad();
-                var logits = model.call(batch.Inputs);
-                var loss = nn.functional.cross_entropy(logits, batch.Targets);
+                var logits = model.call(inputs);
+                var loss = nn.functional.cross_entropy(logits, targets);
                 total += loss.item<float>() * batch.Count;
                 loss.backward();
                 optimizer.step();
                 using (no_grad())
-                    correct.add_(logits.argmax(1).eq(batch.Targets).sum());
+                    correct.add_(logits.argmax(1).eq(targets).sum());
             }
             afterStep?.Invoke(++steps);
         }

@@ -395,6 +395,7 @@ public static class ResNetStepBenchmark
         random.manual_seed(options.Seed);
         var model = ResNetModels.Create(options.Model, Channels, Classes);
         imageSize = (model as IResidualNetwork)?.NaturalImageSize ?? 32;
+        model.to(ComputeDevice.Current);
         return model;
     }
 
