@@ -2,6 +2,7 @@ using Studying.DeepLearning.Classification;
 
 namespace Studying.DeepLearning.Tests.Classification;
 
+[Collection(SeededTorchRandom.Name)]
 public class ClassificationExperimentTests
 {
     [Fact]

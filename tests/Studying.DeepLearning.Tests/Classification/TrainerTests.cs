@@ -4,6 +4,7 @@ using TorchSharp;
 
 namespace Studying.DeepLearning.Tests.Classification;
 
+[Collection(SeededTorchRandom.Name)]
 public sealed class TrainerTests : IDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "studydl-trainer-" + Guid.NewGuid().ToString("N"));

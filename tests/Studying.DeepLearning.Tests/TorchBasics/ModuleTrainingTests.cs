@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
+[Collection(SeededTorchRandom.Name)]
 public class ModuleTrainingTests
 {
     private static readonly double[] X = [1, 2, 3];

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
+[Collection(SeededTorchRandom.Name)]
 public class PrefetchingDataLoaderTests
 {
     private static long[] Longs(Tensor t) => t.data<long>().ToArray();

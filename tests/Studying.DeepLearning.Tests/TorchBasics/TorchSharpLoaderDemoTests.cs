@@ -2,6 +2,7 @@ using Studying.DeepLearning.TorchBasics;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
+[Collection(SeededTorchRandom.Name)]
 public class TorchSharpLoaderDemoTests
 {
     [Fact]
