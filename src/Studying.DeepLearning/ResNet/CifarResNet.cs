@@ -21,13 +21,10 @@ namespace Studying.DeepLearning.ResNet;
 /// Parameters for 3 channels and 10 classes: ResNet-20 269,722; -32 464,154; -44 658,586; -56 853,018;
 /// -110 1,727,962 (the paper's 0.27M, 0.46M, 0.66M, 0.85M, 1.7M).
 /// </remarks>
-public sealed class CifarResNet : nn.Module<Tensor, Tensor>, IResidualNetwork
+public sealed class CifarResNet : StagedNetwork
 {
     private static readonly int[] StageChannels = [16, 32, 64];
 
-    private readonly Sequential stem;
-    private readonly Sequential stages;
-    private readonly Linear fc;
 
     /// <summary>Creates the network (convolutions He-initialised, batch norms at weight 1 and bias 0, the classifier at TorchSharp's default).</summary>
     /// <param name="depth">Weighted layers, 6n + 2 with n ≥ 1: 20, 32, 44, 56, 110, ….</param>
@@ -48,7 +45,7 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>, IResidualNetwork
         Classes = classes;
         Plain = plain;
 
-        stem = nn.Sequential(("conv", ResNetLayers.Conv3x3(inputChannels, StageChannels[0])), ("bn", nn.BatchNorm2d(StageChannels[0])), ("relu", nn.ReLU()));
+        var stem = nn.Sequential(("conv", ResNetLayers.Conv3x3(inputChannels, StageChannels[0])), ("bn", nn.BatchNorm2d(StageChannels[0])), ("relu", nn.ReLU()));
         var channels = StageChannels[0];
         var stageList = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (var s = 0; s < StageChannels.Length; s++)
@@ -65,72 +62,30 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>, IResidualNetwork
             }
             stageList.Add(($"stage{s + 1}", nn.Sequential(blocks)));
         }
-        stages = nn.Sequential(stageList);
-        fc = nn.Linear(channels, classes);
-        RegisterComponents();
+        SetLayers(stem, nn.Sequential(stageList), nn.Linear(channels, classes));
     }
 
     /// <summary>Weighted layers on the longest path: 6·<see cref="BlocksPerStage"/> + 2.</summary>
-    public int Depth { get; }
+    public override int Depth { get; }
 
     /// <summary>Blocks in each of the three stages (n).</summary>
     public int BlocksPerStage { get; }
 
     /// <summary>Image channels the model takes.</summary>
-    public int InputChannels { get; }
+    public override int InputChannels { get; }
 
     /// <summary>Number of classes (logits per image).</summary>
-    public int Classes { get; }
+    public override int Classes { get; }
 
     /// <summary>True for the plain twin without shortcuts.</summary>
     public bool Plain { get; }
 
     /// <summary>4: the smallest height and width accepted, as the network halves the image twice.</summary>
-    public int MinimumImageSize => 4;
+    public override int MinimumImageSize => 4;
 
     /// <summary>32, the CIFAR image size.</summary>
-    public int NaturalImageSize => 32;
+    public override int NaturalImageSize => 32;
 
     /// <summary>"ResNet-20", "Plain-56", ….</summary>
-    public string Name => $"{(Plain ? "Plain" : "ResNet")}-{Depth}";
-
-    /// <summary>Logits [batch, <see cref="Classes"/>] for images [batch, <see cref="InputChannels"/>, H, W] with H, W ≥ <see cref="MinimumImageSize"/>.</summary>
-    /// <param name="input">The images, in the parameters' element type (float32 unless converted).</param>
-    /// <exception cref="ArgumentException">The input has another layout, channel count or element type, or is too small (checked before any native call).</exception>
-    public override Tensor forward(Tensor input)
-    {
-        RequireInput(input);
-        using var scope = NewDisposeScope();
-        var features = stages.call(stem.call(input)).mean([2, 3]);
-        return fc.call(features).MoveToOuterDisposeScope();
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<Tensor> FeatureMaps(Tensor input)
-    {
-        RequireInput(input);
-        using var scope = NewDisposeScope();
-        var maps = new List<Tensor> { stem.call(input) };
-        foreach (var stage in stages.children().Cast<nn.Module<Tensor, Tensor>>())
-            maps.Add(stage.call(maps[^1]));
-        foreach (var map in maps)
-            map.MoveToOuterDisposeScope();
-        return maps;
-    }
-
-    private void RequireInput(Tensor input) =>
-        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, fc.weight!.dtype,
-            $"the network downsamples {MinimumImageSize}× before its last stage.");
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            stem.Dispose();
-            stages.Dispose();
-            fc.Dispose();
-        }
-        base.Dispose(disposing);
-    }
+    public override string Name => $"{(Plain ? "Plain" : "ResNet")}-{Depth}";
 }

@@ -21,13 +21,10 @@ namespace Studying.DeepLearning.ResNet;
 /// ResNet-34 21,797,672; ResNet-50 25,557,032. Any input channel count and class count work; thanks to the global
 /// average pool, so does any image at least <see cref="MinimumImageSize"/> pixels high and wide.
 /// </remarks>
-public sealed class ResNetModel : nn.Module<Tensor, Tensor>, IResidualNetwork
+public sealed class ResNetModel : StagedNetwork
 {
     private static readonly int[] StagePlanes = [64, 128, 256, 512];
 
-    private readonly Sequential stem;
-    private readonly Sequential stages;
-    private readonly Linear fc;
 
     /// <summary>Creates a residual network (convolutions He-initialised, batch norms at weight 1 and bias 0, the classifier at TorchSharp's default).</summary>
     /// <param name="block">Which block the stages stack.</param>
@@ -64,7 +61,7 @@ public sealed class ResNetModel : nn.Module<Tensor, Tensor>, IResidualNetwork
         Depth = (block == ResNetBlockKind.Basic ? 2 : 3) * BlocksPerStage.Sum() + 2;
         MinimumImageSize = stem == ResNetStem.ImageNet ? 32 : 8;
 
-        this.stem = stem == ResNetStem.ImageNet
+        var stemLayers = stem == ResNetStem.ImageNet
             ? nn.Sequential(
                 ("conv", ResNetLayers.HeInitialised(nn.Conv2d(inputChannels, 64, 7, stride: 2, padding: 3, bias: false))),
                 ("bn", nn.BatchNorm2d(64)), ("relu", nn.ReLU()), ("pool", nn.MaxPool2d(3, stride: 2, padding: 1)))
@@ -87,10 +84,8 @@ public sealed class ResNetModel : nn.Module<Tensor, Tensor>, IResidualNetwork
             }
             stageList.Add(($"stage{s + 1}", nn.Sequential(blocks)));
         }
-        stages = nn.Sequential(stageList);
-        fc = nn.Linear(channels, classes);
         FeatureChannels = channels;
-        RegisterComponents();
+        SetLayers(stemLayers, nn.Sequential(stageList), nn.Linear(channels, classes));
     }
 
     /// <summary>ResNet-18: <see cref="BasicBlock"/> × [2, 2, 2, 2], ImageNet stem.</summary>
@@ -133,19 +128,19 @@ public sealed class ResNetModel : nn.Module<Tensor, Tensor>, IResidualNetwork
     public ResNetStem Stem { get; }
 
     /// <summary>Weighted layers on the longest path: the stem's convolution, the blocks' convolutions and the classifier (18 for ResNet-18).</summary>
-    public int Depth { get; }
+    public override int Depth { get; }
 
     /// <summary>"ResNet-18" … "ResNet-152", or "CIFAR ResNet-18" with the <see cref="ResNetStem.Cifar"/> stem.</summary>
-    public string Name => Stem == ResNetStem.Cifar ? $"CIFAR ResNet-{Depth}" : $"ResNet-{Depth}";
+    public override string Name => Stem == ResNetStem.Cifar ? $"CIFAR ResNet-{Depth}" : $"ResNet-{Depth}";
 
     /// <summary>224 with the ImageNet stem, 32 with the CIFAR stem.</summary>
-    public int NaturalImageSize => Stem == ResNetStem.Cifar ? 32 : 224;
+    public override int NaturalImageSize => Stem == ResNetStem.Cifar ? 32 : 224;
 
     /// <summary>Image channels the model takes.</summary>
-    public int InputChannels { get; }
+    public override int InputChannels { get; }
 
     /// <summary>Number of classes (logits per image).</summary>
-    public int Classes { get; }
+    public override int Classes { get; }
 
     /// <summary>Channels after the last stage, averaged into the classifier's input (512 or 2048).</summary>
     public int FeatureChannels { get; }
@@ -154,45 +149,5 @@ public sealed class ResNetModel : nn.Module<Tensor, Tensor>, IResidualNetwork
     /// The smallest height and width accepted: the total downsampling (32 with the ImageNet stem, 8 with the CIFAR
     /// stem), so that the last stage still sees at least one pixel of the image rather than only padding.
     /// </summary>
-    public int MinimumImageSize { get; }
-
-    /// <summary>Logits [batch, <see cref="Classes"/>] for images [batch, <see cref="InputChannels"/>, H, W] with H, W ≥ <see cref="MinimumImageSize"/>.</summary>
-    /// <param name="input">The images, in the parameters' element type (float32 unless converted).</param>
-    /// <exception cref="ArgumentException">The input has another layout, channel count or element type, or is too small (checked before any native call).</exception>
-    public override Tensor forward(Tensor input)
-    {
-        RequireInput(input);
-        using var scope = NewDisposeScope();
-        var features = stages.call(stem.call(input)).mean([2, 3]);
-        return fc.call(features).MoveToOuterDisposeScope();
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<Tensor> FeatureMaps(Tensor input)
-    {
-        RequireInput(input);
-        using var scope = NewDisposeScope();
-        var maps = new List<Tensor> { stem.call(input) };
-        foreach (var stage in stages.children().Cast<nn.Module<Tensor, Tensor>>())
-            maps.Add(stage.call(maps[^1]));
-        foreach (var map in maps)
-            map.MoveToOuterDisposeScope();
-        return maps;
-    }
-
-    private void RequireInput(Tensor input) =>
-        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, fc.weight!.dtype,
-            $"the network downsamples {MinimumImageSize}× before its last stage.");
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            stem.Dispose();
-            stages.Dispose();
-            fc.Dispose();
-        }
-        base.Dispose(disposing);
-    }
+    public override int MinimumImageSize { get; }
 }
