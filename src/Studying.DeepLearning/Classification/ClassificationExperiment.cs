@@ -202,7 +202,7 @@ public static class ClassificationExperiment
         figures["samples"] = SampleGridChart.Draw(splits.Test);
 
         var (trainImages, validationImages) = HoldOut(splits.Train, options);
-        var testImages = options.TestLimit is int limit && limit < splits.Test.Count ? Take(splits.Test, Enumerable.Range(0, limit).ToArray(), "test subset") : splits.Test;
+        var testImages = options.TestLimit is int limit && limit < splits.Test.Count ? splits.Test.Subset(Enumerable.Range(0, limit).ToArray(), "test subset") : splits.Test;
         var normalization = ImageNormalization.Compute(trainImages);
         var augmentation = options.Augment ? (trainImages.Height >= 32 ? ImageAugmentation.Cifar : ImageAugmentation.Mnist) : null;
         var train = new ImageBatchSource(trainImages, new ImageBatchOptions(options.BatchSize, Shuffle: true, Seed: options.Seed, Normalization: normalization, Augmentation: augmentation));
@@ -227,8 +227,6 @@ public static class ClassificationExperiment
             train = train[..limit];
             validation = validation[..Math.Min(validation.Length, Math.Max(limit / 5, 10))];
         }
-        return (Take(all, train, "training"), Take(all, validation, "validation"));
+        return (all.Subset(train, "training"), all.Subset(validation, "validation"));
     }
-
-    private static ImageDataSet Take(ImageDataSet data, int[] indices, string part) => data.Subset(indices, part);
 }

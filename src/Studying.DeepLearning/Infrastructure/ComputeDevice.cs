@@ -54,7 +54,7 @@ public static class ComputeDevice
     /// <summary>Whether a tensor lives on a device (a CUDA device without an index means device 0).</summary>
     /// <param name="device">The device.</param>
     /// <param name="tensor">The tensor.</param>
-    public static bool Holds(torch.Device device, torch.Tensor tensor)
+    internal static bool Holds(torch.Device device, torch.Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(tensor);

@@ -75,7 +75,9 @@ public sealed record DegradationRun(string Model, string DisplayName, int Depth,
     /// The first layer's gradient norm ÷ the largest of the last five layers': how much of the signal reaches the
     /// input side. Far below 1 means the gradient vanishes on its way back.
     /// </summary>
-    public double FirstToLastGradientRatio => Gradients[0].Norm / Gradients.TakeLast(5).Max(g => g.Norm);
+    public double FirstToLastGradientRatio => FirstToLastRatio(Gradients);
+
+    internal static double FirstToLastRatio(IReadOnlyList<LayerGradient> gradients) => gradients[0].Norm / gradients.TakeLast(5).Max(g => g.Norm);
 }
 
 /// <summary>What <see cref="DegradationExperiment.Run"/> found.</summary>
@@ -149,10 +151,11 @@ public static class DegradationExperiment
             torch.random.manual_seed(options.Seed);
             using var model = ResNetModels.Create(name, train.Channels, train.ClassNames.Count);
             var network = (IResidualNetwork)model;
+            var residual = network is not CifarResNet { Plain: true };
             model.to(ComputeDevice.Current);
             var gradients = GradientNorms(model, trainSource, options.GradientBatchSize);
             log?.Report(string.Create(CultureInfo.InvariantCulture,
-                $"{network.Name}: {ClassifierModels.CountParameters(model):N0} parameters; gradient norm at layer 1 ÷ last layers {gradients[0].Norm / gradients.TakeLast(5).Max(g => g.Norm):G3}"));
+                $"{network.Name}: {ClassifierModels.CountParameters(model):N0} parameters; gradient norm at layer 1 ÷ last layers {DegradationRun.FirstToLastRatio(gradients):G3}"));
 
             var epochs = new List<EpochRecord>();
             var relay = new InlineProgress<TrainingProgress>(p =>
@@ -161,7 +164,7 @@ public static class DegradationExperiment
                 if (p.Completed is { } done)
                 {
                     epochs.Add(done);
-                    var partial = new DegradationRun(name, network.Name, network.Depth, network is not CifarResNet { Plain: true }, 0, gradients, new TrainingHistory([.. epochs]), 0);
+                    var partial = new DegradationRun(name, network.Name, network.Depth, residual, 0, gradients, new TrainingHistory([.. epochs]), 0);
                     curves = CurvesChart([.. runs, partial], options, colours);
                 }
                 progress?.Report(new DegradationProgress(name, p, curves));
@@ -175,7 +178,7 @@ public static class DegradationExperiment
                 Seed = options.Seed,
                 RestoreBestWeights = false,
             }, relay, cancellationToken);
-            var run = new DegradationRun(name, network.Name, network.Depth, network is not CifarResNet { Plain: true },
+            var run = new DegradationRun(name, network.Name, network.Depth, residual,
                 ClassifierModels.CountParameters(model), gradients, result.History, clock.Elapsed.TotalSeconds);
             if (result.Divergence is { } d)
                 throw new InvalidOperationException($"{network.Name} diverged ({result.Message}); lower the learning rate (now {options.LearningRate.ToString(CultureInfo.InvariantCulture)}).");
