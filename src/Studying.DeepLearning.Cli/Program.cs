@@ -32,6 +32,14 @@ app.Configure(config =>
     });
     config.AddCommand<AllChaptersCommand>("all")
         .WithDescription("Runs every chapter, writing each one's charts and report under the output folder.");
+    config.AddBranch("notebooks", notebooks =>
+    {
+        notebooks.SetDescription("The chapter notebooks: 'notebooks execute' runs them and stores their outputs in the .ipynb files.");
+        notebooks.AddCommand<NotebooksExecuteCommand>("execute")
+            .WithDescription("Runs notebooks through the pinned kernel and writes their outputs (charts as HTML and PNG) into the .ipynb files.");
+    });
+    config.AddCommand<BookCommand>("book")
+        .WithDescription("Renders README.md and every executed notebook as a static course site readable offline.");
     BenchCommand.Register(config, DataBenchCommand.AddTo, TrainerBenchCommand.Register, ResNetBenchCommand.Register);
     config.UseStrictParsing();
     config.PropagateExceptions();

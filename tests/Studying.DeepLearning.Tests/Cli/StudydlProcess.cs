@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Studying.DeepLearning.Tests.Notebooks;
+using Studying.DeepLearning.Notebooks;
 
 namespace Studying.DeepLearning.Tests.Cli;
 

@@ -1,3 +1,5 @@
+using Studying.DeepLearning.Notebooks;
+
 namespace Studying.DeepLearning.Tests.Notebooks;
 
 /// <summary>The runner's notebook reading and chart detection, without a kernel.</summary>

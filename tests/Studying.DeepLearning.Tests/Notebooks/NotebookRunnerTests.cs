@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Xunit.Abstractions;
 
+using Studying.DeepLearning.Notebooks;
+
 namespace Studying.DeepLearning.Tests.Notebooks;
 
 /// <summary>

@@ -1,4 +1,4 @@
-using Studying.DeepLearning.Tests.Notebooks;
+using Studying.DeepLearning.Notebooks;
 using Studying.DeepLearning.Data;
 using Studying.DeepLearning.GradientDescent;
 

@@ -1,6 +1,6 @@
 using System.Runtime.Loader;
 using Studying.DeepLearning.Plotting;
-using Studying.DeepLearning.Tests.Notebooks;
+using Studying.DeepLearning.Notebooks;
 
 namespace Studying.DeepLearning.Tests.Plotting;
 

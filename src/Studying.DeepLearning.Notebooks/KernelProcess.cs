@@ -7,9 +7,9 @@ using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Connection;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
-using Studying.DeepLearning.Infrastructure;
 
-namespace Studying.DeepLearning.Tests.Notebooks;
+
+namespace Studying.DeepLearning.Notebooks;
 
 /// <summary>
 /// A real <c>dotnet-interactive stdio</c> kernel process (the repository's pinned tool, the one VS Code's
@@ -94,12 +94,14 @@ internal sealed class KernelProcess : IDisposable
     /// <param name="workingDirectory">The kernel's current directory (the notebook's folder, as in VS Code).</param>
     /// <param name="defaultKernelName">The kernel for cells with no kernel metadata.</param>
     /// <param name="startTimeout">How long to wait for KernelReady.</param>
+    /// <param name="environment">Extra environment variables for the kernel process.</param>
     /// <param name="cancellationToken">Cancels the start (the process is killed).</param>
     public static async Task<KernelProcess> StartAsync(
         DirectoryInfo repositoryRoot,
         DirectoryInfo workingDirectory,
         string defaultKernelName,
         TimeSpan startTimeout,
+        IReadOnlyDictionary<string, string> environment,
         CancellationToken cancellationToken)
     {
         var hostUri = KernelHost.CreateHostUri(string.Create(
@@ -130,7 +132,7 @@ internal sealed class KernelProcess : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        ConfigureEnvironment(startInfo.Environment);
+        ConfigureEnvironment(startInfo.Environment, environment);
 
         var kernel = new KernelProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true }, hostUri);
         try
@@ -252,10 +254,10 @@ internal sealed class KernelProcess : IDisposable
         return relative == "." || (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative));
     }
 
-    private static void ConfigureEnvironment(IDictionary<string, string?> environment)
+    private static void ConfigureEnvironment(IDictionary<string, string?> environment, IReadOnlyDictionary<string, string> extra)
     {
-        // `dotnet test` runs the test host with MSBuild's own variables set; inherited by the kernel they would
-        // point its `#r "nuget:"` restores at the test run's MSBuild instead of the SDK's. VS Code has none of them.
+        // `dotnet test` (or `dotnet run`) runs the host with MSBuild's own variables set; inherited by the kernel they would
+        // point its `#r "nuget:"` restores at the caller's MSBuild instead of the SDK's. VS Code has none of them.
         foreach (var name in environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToArray())
         {
             environment.Remove(name);
@@ -270,8 +272,11 @@ internal sealed class KernelProcess : IDisposable
         environment["MSBUILDDISABLENODEREUSE"] = "1";
         environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
 
-        // Notebooks with long experiments run them at their small size (Notebook.QuickRun).
-        environment[Studying.DeepLearning.Interactive.Notebook.QuickRunVariable] = "1";
+        // The caller's settings for the notebooks, e.g. STUDYDL_NOTEBOOK_QUICK=1 (Notebook.QuickRun).
+        foreach (var (name, value) in extra)
+        {
+            environment[name] = value;
+        }
     }
 
     private void OnCommandOrEvent(CommandOrEvent commandOrEvent)

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
-using Studying.DeepLearning.Infrastructure;
 
-namespace Studying.DeepLearning.Tests.Notebooks;
+
+namespace Studying.DeepLearning.Notebooks;
 
 /// <summary>Settings of a <see cref="NotebookRunner"/>.</summary>
 public sealed record NotebookRunnerOptions
@@ -17,11 +17,18 @@ public sealed record NotebookRunnerOptions
     /// <summary>The kernel for code cells without kernel metadata, and the kernel's --default-kernel.</summary>
     public string DefaultKernelName { get; init; } = "csharp";
 
-    /// <summary>The folder with .config/dotnet-tools.json; null finds it above the test assembly.</summary>
+    /// <summary>The folder with .config/dotnet-tools.json; null finds it above the running assembly.</summary>
     public DirectoryInfo? RepositoryRoot { get; init; }
 
     /// <summary>Where to write each executed notebook with its outputs (same file name); null writes nothing.</summary>
     public DirectoryInfo? OutputDirectory { get; init; }
+
+    /// <summary>
+    /// Extra environment variables for the kernel process. The default, <c>STUDYDL_NOTEBOOK_QUICK=1</c>, makes
+    /// notebooks with long experiments run them at their small size (Notebook.QuickRun), as the tests do.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } =
+        new Dictionary<string, string>(StringComparer.Ordinal) { [NotebookEnvironment.QuickRunVariable] = "1" };
 
     /// <summary>Stop at the first failed cell, as Jupyter's "Run All" does (later cells are reported as not run).</summary>
     public bool StopAtFirstFailure { get; init; } = true;
@@ -41,7 +48,7 @@ public sealed class NotebookRunner(NotebookRunnerOptions? options = null)
     public NotebookRunnerOptions Options { get; } = options ?? new NotebookRunnerOptions();
 
     /// <summary>The folder holding .config/dotnet-tools.json, found by walking up from <paramref name="start"/>.</summary>
-    /// <param name="start">Where to start; null starts at the test assembly's folder.</param>
+    /// <param name="start">Where to start; null starts at the running assembly's folder.</param>
     public static DirectoryInfo FindRepositoryRoot(string? start = null)
     {
         for (var dir = new DirectoryInfo(start ?? AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -94,7 +101,7 @@ public sealed class NotebookRunner(NotebookRunnerOptions? options = null)
 
         var total = Stopwatch.StartNew();
         using var kernel = await KernelProcess.StartAsync(
-            root, notebook.Directory!, Options.DefaultKernelName, Options.KernelStartTimeout, cancellationToken).ConfigureAwait(false);
+            root, notebook.Directory!, Options.DefaultKernelName, Options.KernelStartTimeout, Options.Environment, cancellationToken).ConfigureAwait(false);
         var startDuration = total.Elapsed;
 
         var cells = new List<CellResult>();

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Studying.DeepLearning.Infrastructure;
 
-namespace Studying.DeepLearning.Tests.Notebooks;
+
+namespace Studying.DeepLearning.Notebooks;
 
 /// <summary>How the execution of one notebook cell ended.</summary>
 public enum CellStatus

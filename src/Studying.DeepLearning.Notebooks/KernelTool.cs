@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Studying.DeepLearning.Tests.Notebooks;
+namespace Studying.DeepLearning.Notebooks;
 
 /// <summary>
 /// The pinned notebook kernel tool (.config/dotnet-tools.json: microsoft.dotnet-interactive). Every test that needs
@@ -10,7 +10,7 @@ namespace Studying.DeepLearning.Tests.Notebooks;
 /// <c>dotnet tool restore</c>. The restore runs once per process and repository, under a lock, whichever test
 /// class (they run in parallel) asks first; a failed restore is not remembered, so a later test tries again.
 /// </summary>
-internal static class KernelTool
+public static class KernelTool
 {
     /// <summary>The tool's package id, as in .config/dotnet-tools.json.</summary>
     public const string PackageId = "microsoft.dotnet-interactive";
@@ -52,7 +52,7 @@ internal static class KernelTool
     /// (<c>&lt;global-packages&gt;/microsoft.dotnet-interactive/&lt;pinned version&gt;</c>), wherever NUGET_PACKAGES
     /// or a nuget.config puts that folder (asked of <c>dotnet nuget locals</c>).
     /// </summary>
-    /// <param name="root">The folder with .config/dotnet-tools.json; null finds it above the test assembly.</param>
+    /// <param name="root">The folder with .config/dotnet-tools.json; null finds it above the running assembly.</param>
     /// <param name="cancellationToken">Cancels the restore.</param>
     public static async Task<string> PackageFolderAsync(DirectoryInfo? root = null, CancellationToken cancellationToken = default)
     {

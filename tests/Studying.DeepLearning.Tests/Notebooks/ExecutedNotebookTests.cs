@@ -1,0 +1,156 @@
+using System.Text.Json.Nodes;
+using Studying.DeepLearning.Notebooks;
+using Xunit.Abstractions;
+
+namespace Studying.DeepLearning.Tests.Notebooks;
+
+/// <summary>
+/// The outputs stored in notebooks/*.ipynb (by <c>studydl notebooks execute</c>) are current and small, without a
+/// kernel. A notebook with any output must be fully executed: every code cell has outputs recorded for its current
+/// source (SHA-256 in metadata.studydl.source_sha256), every "chart" cell a PNG, no error output, no output over
+/// the size limit or with plotly.js inlined. Notebooks with no outputs at all are listed as not yet executed.
+/// </summary>
+public sealed class ExecutedNotebookTests(ITestOutputHelper output)
+{
+    private static readonly DirectoryInfo s_root = NotebookRunner.FindRepositoryRoot();
+
+    /// <summary>Every notebook under notebooks/ (file names).</summary>
+    public static TheoryData<string> Notebooks() =>
+        new([.. Directory.GetFiles(Path.Combine(s_root.FullName, "notebooks"), "*.ipynb").Select(Path.GetFileName).Order(StringComparer.Ordinal)!]);
+
+    /// <summary>A notebook's stored outputs belong to its current cell sources and are small.</summary>
+    /// <param name="name">The notebook's file name.</param>
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void StoredOutputs_AreCurrentAndSmall(string name)
+    {
+        var notebook = NotebookFile.Read(Path.Combine(s_root.FullName, "notebooks", name));
+        var problems = Check(notebook, out var executed);
+        if (!executed)
+        {
+            output.WriteLine($"{name}: not yet executed (no outputs); run `studydl notebooks execute --notebook {Path.GetFileNameWithoutExtension(name)}`.");
+        }
+
+        Assert.True(problems.Count == 0, $"{name}:\n" + string.Join("\n", problems));
+    }
+
+    /// <summary>The check fails on a stale hash, a missing PNG, an error output, an inlined plotly.js and a missing output.</summary>
+    [Fact]
+    public void Check_FindsEveryKindOfProblem()
+    {
+        const string Source = "Chart()";
+        var hash = NotebookFile.SourceHash(Source);
+        JsonObject Cell(string source, string? recorded, JsonArray outputs, params string[] tags) => new()
+        {
+            ["cell_type"] = "code",
+            ["metadata"] = new JsonObject
+            {
+                ["tags"] = new JsonArray([.. tags.Select(t => (JsonNode)t)]),
+                ["studydl"] = recorded is null ? null : new JsonObject { ["source_sha256"] = recorded },
+            },
+            ["outputs"] = outputs,
+            ["source"] = NotebookFile.Lines(source),
+        };
+        JsonObject Display(string mime, string value, string? recorded) => new()
+        {
+            ["data"] = new JsonObject { [mime] = value },
+            ["metadata"] = new JsonObject { ["studydl"] = new JsonObject { ["source_sha256"] = recorded } },
+            ["output_type"] = "display_data",
+        };
+
+        var good = new JsonObject { ["cells"] = new JsonArray(Cell(Source, hash, [Display("image/png", "iVBOR", hash), Display("text/html", "<div></div>", hash)], "chart")) };
+        Assert.Empty(Check(good, out var executed));
+        Assert.True(executed);
+
+        var stale = new JsonObject { ["cells"] = new JsonArray(Cell(Source + " // edited", hash, [Display("image/png", "iVBOR", hash)])) };
+        Assert.Contains(Check(stale, out _), p => p.Contains("source changed", StringComparison.Ordinal));
+
+        var noPng = new JsonObject { ["cells"] = new JsonArray(Cell(Source, hash, [Display("text/html", "<div></div>", hash)], "chart")) };
+        Assert.Contains(Check(noPng, out _), p => p.Contains("no image/png", StringComparison.Ordinal));
+
+        var error = new JsonObject { ["cells"] = new JsonArray(Cell(Source, hash, [new JsonObject { ["output_type"] = "error", ["ename"] = "E", ["evalue"] = "boom", ["traceback"] = new JsonArray() }])) };
+        Assert.Contains(Check(error, out _), p => p.Contains("error output", StringComparison.Ordinal));
+
+        var inlined = new JsonObject { ["cells"] = new JsonArray(Cell(Source, hash, [Display("text/html", "/**\n* plotly.js v2.27.0\n*/", hash)])) };
+        Assert.Contains(Check(inlined, out _), p => p.Contains("plotly.js inlined", StringComparison.Ordinal));
+
+        var huge = new JsonObject { ["cells"] = new JsonArray(Cell(Source, hash, [Display("image/png", new string('A', NotebookExecutor.MaxOutputChars + 1), hash)])) };
+        Assert.Contains(Check(huge, out _), p => p.Contains("characters (limit", StringComparison.Ordinal));
+
+        var partly = new JsonObject { ["cells"] = new JsonArray(Cell(Source, hash, [Display("image/png", "iVBOR", hash)]), Cell("1", null, [])) };
+        Assert.Contains(Check(partly, out _), p => p.Contains("no outputs", StringComparison.Ordinal));
+
+        var unexecuted = new JsonObject { ["cells"] = new JsonArray(Cell(Source, null, [], "chart")) };
+        Assert.Empty(Check(unexecuted, out executed));
+        Assert.False(executed);
+    }
+
+    /// <summary>The kernel reads the PNG switch by the name the executor sets.</summary>
+    [Fact]
+    public void PngVariable_MatchesTheFormatters() =>
+        Assert.Equal(NotebookEnvironment.PngVariable, Studying.DeepLearning.Interactive.FigureFormatter.StaticImagesVariable);
+
+    private static List<string> Check(JsonObject notebook, out bool executed)
+    {
+        var problems = new List<string>();
+        var cells = notebook["cells"]!.AsArray().OfType<JsonObject>().Select((c, i) => (Cell: c, Number: i + 1)).Where(c => NotebookFile.IsCode(c.Cell)).ToList();
+        executed = cells.Any(c => c.Cell["outputs"] is JsonArray { Count: > 0 });
+        if (!executed)
+        {
+            return problems;
+        }
+
+        foreach (var (cell, number) in cells)
+        {
+            var source = NotebookFile.Source(cell);
+            var hash = NotebookFile.SourceHash(source);
+            var outputs = (cell["outputs"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            if (string.IsNullOrWhiteSpace(source))
+            {
+                continue;
+            }
+
+            if (NotebookFile.RecordedHash(cell) != hash)
+            {
+                problems.Add($"cell {number}: its source changed since its outputs were made (recorded {NotebookFile.RecordedHash(cell) ?? "no hash"}, source is {hash}); run `studydl notebooks execute`");
+            }
+
+            if (outputs.Count == 0 && NotebookFile.RecordedHash(cell) is null)
+            {
+                problems.Add($"cell {number}: no outputs, in a notebook whose other cells have them (executed partly?)");
+            }
+
+            foreach (var item in outputs)
+            {
+                var json = item.ToJsonString();
+                if ((string?)item["output_type"] == "error")
+                {
+                    problems.Add($"cell {number}: an error output is stored");
+                }
+
+                if (item["metadata"] is JsonObject && NotebookFile.RecordedHash(item) != hash)
+                {
+                    problems.Add($"cell {number}: an output records source hash {NotebookFile.RecordedHash(item) ?? "none"}, not {hash}");
+                }
+
+                if (json.Length > NotebookExecutor.MaxOutputChars)
+                {
+                    problems.Add($"cell {number}: an output of {json.Length} characters (limit {NotebookExecutor.MaxOutputChars})");
+                }
+
+                if (json.Contains(NotebookExecutor.InlinedPlotlyMarker, StringComparison.Ordinal))
+                {
+                    problems.Add($"cell {number}: an output with plotly.js inlined");
+                }
+            }
+
+            if (NotebookFile.Tags(cell).Contains(NotebookRunner.ChartTag, StringComparer.OrdinalIgnoreCase) &&
+                !outputs.Any(o => o["data"] is JsonObject data && data.ContainsKey("image/png")))
+            {
+                problems.Add($"cell {number}: tagged \"chart\" but has no image/png output");
+            }
+        }
+
+        return problems;
+    }
+}
