@@ -39,9 +39,9 @@ public sealed partial class BookBrowserTests(ITestOutputHelper output) : IDispos
         var (dom, console) = Open(Path.Combine(site.Output, page.FileName));
         output.WriteLine($"{page.FileName}: {charts} chart(s), DOM {dom.Length} chars; console lines:\n{string.Join("\n", console)}");
 
-        Assert.Empty(console.Where(IsError));
+        Assert.DoesNotContain(console, IsError);
         // Each chart's plot area: Plotly draws one .main-svg pair per chart; count the chart containers drawn.
-        Assert.Equal(charts, PlotContainer().Matches(dom).Count);
+        Assert.Equal(charts, PlotContainer().Count(dom));
         Assert.Contains("class=\"katex\"", dom, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"studydl-static-", dom, StringComparison.Ordinal); // the static pictures gave way to charts
         Assert.Matches("<span class=\"(keyword|string|comment)\"", dom);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Xunit.Abstractions;
-
 using Studying.DeepLearning.Notebooks;
+using Xunit.Abstractions;
 
 namespace Studying.DeepLearning.Tests.Notebooks;
 
