@@ -124,18 +124,20 @@ public sealed class BookBuilder(string repositoryRoot, string output, Action<str
     {
         var defaultKernel = (string?)notebook["metadata"]?["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"] ?? "csharp";
         var html = new StringBuilder();
+        var number = 0;
         foreach (var cell in notebook["cells"]!.AsArray().OfType<JsonObject>())
         {
             var source = NotebookFile.Source(cell);
+            number++;
             switch ((string?)cell["cell_type"])
             {
                 case "markdown":
-                    html.Append("<section class=\"markdown\">").Append(Markdown(source)).Append("</section>\n");
+                    html.Append(CultureInfo.InvariantCulture, $"<section class=\"markdown\" id=\"cell-{number}\">").Append(Markdown(source)).Append("</section>\n");
                     break;
                 case "code":
                     var kernel = (string?)cell["metadata"]?["polyglot_notebook"]?["kernelName"]
                                  ?? (string?)cell["metadata"]?["dotnet_interactive"]?["language"] ?? defaultKernel;
-                    html.Append(CultureInfo.InvariantCulture, $"<section class=\"code\" data-kernel=\"{WebUtility.HtmlEncode(kernel)}\">")
+                    html.Append(CultureInfo.InvariantCulture, $"<section class=\"code\" id=\"cell-{number}\" data-kernel=\"{WebUtility.HtmlEncode(kernel)}\">")
                         .Append(HighlightCode(source, kernel));
                     foreach (var item in cell["outputs"] as JsonArray ?? [])
                     {
@@ -324,7 +326,7 @@ public sealed class BookBuilder(string repositoryRoot, string output, Action<str
         a { color: #0969da; }
         table { border-collapse: collapse; margin: 1rem 0; }
         th, td { border: 1px solid #d0d7de; padding: .25rem .6rem; }
-        section.code > div > pre, section.code > pre { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: .75rem; overflow-x: auto; font-size: .85rem; }
+        section.code > div > pre, section.code > pre:not(.output) { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: .75rem; overflow-x: auto; font-size: .85rem; }
         pre.output { border-left: 3px solid #8c959f; padding: .25rem .75rem; margin: .5rem 0 1rem; overflow-x: auto; font-size: .85rem; }
         pre.stderr, pre.error { border-left-color: #cf222e; }
         div.output { margin: .5rem 0 1rem; overflow-x: auto; }

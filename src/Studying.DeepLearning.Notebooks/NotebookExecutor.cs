@@ -126,6 +126,11 @@ public static class NotebookExecutor
         return null;
     }
 
+    // The kernel's note about loading a package's notebook extension names a path on this machine: not an output.
+    private static bool IsKernelNoise(CellOutput output) =>
+        output.Values.Count == 1 && output.Values[0].MimeType == "text/plain" &&
+        output.Values[0].Value.StartsWith("Loading extensions from `", StringComparison.Ordinal);
+
     private static JsonArray ToOutputs(CellResult cell, string hash, int executionCount)
     {
         var outputs = new JsonArray();
@@ -155,6 +160,8 @@ public static class NotebookExecutor
                     }
 
                     streamText.Append(NotebookFile.StripAnsi(output.Values.Count > 0 ? output.Values[0].Value : ""));
+                    break;
+                case CellOutputKind.Display when IsKernelNoise(output):
                     break;
                 case CellOutputKind.Display or CellOutputKind.ReturnValue:
                     FlushStream();

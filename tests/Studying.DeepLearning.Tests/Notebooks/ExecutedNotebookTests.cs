@@ -34,6 +34,29 @@ public sealed class ExecutedNotebookTests(ITestOutputHelper output)
         Assert.True(problems.Count == 0, $"{name}:\n" + string.Join("\n", problems));
     }
 
+    /// <summary>
+    /// The writer reproduces Jupyter's own serialisation (Python's json.dumps with sort_keys, indent=1,
+    /// ensure_ascii=False, plus a newline) byte for byte on every notebook in the repository, so that writing
+    /// outputs back changes nothing else; and the hash is SHA-256 of the UTF-8 source (known vector for "abc").
+    /// </summary>
+    /// <param name="name">The notebook's file name.</param>
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Serialize_ReproducesTheFileByteForByte(string name)
+    {
+        var path = Path.Combine(s_root.FullName, "notebooks", name);
+        Assert.Equal(File.ReadAllText(path), NotebookFile.Serialize(NotebookFile.Read(path)));
+        Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", NotebookFile.SourceHash("abc"));
+    }
+
+    /// <summary>Non-ASCII is kept, control characters escaped as Python does, keys sorted.</summary>
+    [Fact]
+    public void Serialize_EscapesLikePython()
+    {
+        var json = new JsonObject { ["b"] = "é — \"q\" \\ \u0001\t", ["a"] = new JsonArray(), ["c"] = new JsonObject() };
+        Assert.Equal("{\n \"a\": [],\n \"b\": \"é — \\\"q\\\" \\\\ \\u0001\\t\",\n \"c\": {}\n}\n", NotebookFile.Serialize(json));
+    }
+
     /// <summary>The check fails on a stale hash, a missing PNG, an error output, an inlined plotly.js and a missing output.</summary>
     [Fact]
     public void Check_FindsEveryKindOfProblem()
