@@ -177,3 +177,79 @@ public sealed class ExecutedNotebookTests(ITestOutputHelper output)
         return problems;
     }
 }
+
+/// <summary>How a kernel run becomes nbformat outputs, without a kernel: the run is written by hand.</summary>
+public sealed class NotebookExecutorTests
+{
+    /// <summary>
+    /// Streams are merged per name with ANSI codes removed, displays and return values keep every MIME type (PNG as
+    /// one base64 string), the kernel's error outputs are dropped, execution counts follow the code cells, the
+    /// cell metadata is kept, and the cell and each rich output record the SHA-256 of the cell's source.
+    /// </summary>
+    [Fact]
+    public void ApplyOutputs_WritesNbformatWithSourceHashes()
+    {
+        const string Code = "Console.Write(\"a\");\nx";
+        var notebook = (JsonObject)JsonNode.Parse("""
+            {"cells": [
+              {"cell_type": "markdown", "metadata": {}, "source": ["# T"]},
+              {"cell_type": "code", "execution_count": null, "metadata": {"tags": ["chart"], "polyglot_notebook": {"kernelName": "csharp"}}, "outputs": [], "source": ["Console.Write(\"a\");\n", "x"]}
+            ], "metadata": {}, "nbformat": 4, "nbformat_minor": 2}
+            """)!;
+        var run = new NotebookRunResult
+        {
+            NotebookPath = "t.ipynb",
+            Cells =
+            [
+                new CellResult { Number = 1, KernelName = "markdown", Source = "# T", Tags = [] },
+                new CellResult
+                {
+                    Number = 2, KernelName = "csharp", Source = Code, Tags = ["chart"], Status = CellStatus.Succeeded,
+                    Outputs =
+                    [
+                        new CellOutput(CellOutputKind.StandardOutput, [new CellDisplay("text/plain", "\u001b[31mred\u001b[0m line 1\n")]),
+                        new CellOutput(CellOutputKind.StandardOutput, [new CellDisplay("text/plain", "line 2\n")]),
+                        new CellOutput(CellOutputKind.Error, [new CellDisplay("text/plain", "ignored")]),
+                        new CellOutput(CellOutputKind.Display, [new CellDisplay("text/plain", "Loading extensions from `/root/x.dll`")]),
+                        new CellOutput(CellOutputKind.ReturnValue, [new CellDisplay("text/html", "<div id=\"c\"></div>\n<p>2</p>"), new CellDisplay("image/png", "iVBOR\n")]),
+                    ],
+                },
+            ],
+        };
+
+        Assert.Null(NotebookExecutor.ApplyOutputs(notebook, run));
+
+        var cell = notebook["cells"]![1]!.AsObject();
+        var hash = NotebookFile.SourceHash(Code);
+        Assert.Equal(1, (int)cell["execution_count"]!);
+        Assert.Equal(hash, NotebookFile.RecordedHash(cell));
+        Assert.Equal("csharp", (string?)cell["metadata"]!["polyglot_notebook"]!["kernelName"]);
+        var outputs = cell["outputs"]!.AsArray();
+        Assert.Equal(2, outputs.Count);
+        Assert.Equal("stream", (string?)outputs[0]!["output_type"]);
+        Assert.Equal("stdout", (string?)outputs[0]!["name"]);
+        Assert.Equal(["red line 1\n", "line 2\n"], outputs[0]!["text"]!.AsArray().Select(l => (string?)l));
+        Assert.Null(outputs[0]!["metadata"]); // nbformat's stream outputs have no metadata
+        Assert.Equal("execute_result", (string?)outputs[1]!["output_type"]);
+        Assert.Equal(1, (int)outputs[1]!["execution_count"]!);
+        Assert.Equal(["<div id=\"c\"></div>\n", "<p>2</p>"], outputs[1]!["data"]!["text/html"]!.AsArray().Select(l => (string?)l));
+        Assert.Equal("iVBOR", (string?)outputs[1]!["data"]!["image/png"]);
+        Assert.Equal(hash, NotebookFile.RecordedHash(outputs[1]!.AsObject()));
+    }
+
+    /// <summary>A run whose cells do not match the file, or an output with plotly.js inlined, is refused.</summary>
+    [Fact]
+    public void ApplyOutputs_RefusesMismatchesAndInlinedPlotly()
+    {
+        static JsonObject Notebook() => (JsonObject)JsonNode.Parse("""{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": "1"}]}""")!;
+        CellResult Cell(string source, string html) => new()
+        {
+            Number = 1, KernelName = "csharp", Source = source, Tags = [], Status = CellStatus.Succeeded,
+            Outputs = [new CellOutput(CellOutputKind.Display, [new CellDisplay("text/html", html)])],
+        };
+
+        Assert.Contains("source differs", NotebookExecutor.ApplyOutputs(Notebook(), new NotebookRunResult { NotebookPath = "t", Cells = [Cell("2", "<p/>")] }), StringComparison.Ordinal);
+        Assert.Contains("plotly.js inlined", NotebookExecutor.ApplyOutputs(Notebook(), new NotebookRunResult { NotebookPath = "t", Cells = [Cell("1", "<script>/**\n* plotly.js v2.27.0\n*/</script>")] }), StringComparison.Ordinal);
+        Assert.Contains("has 1 cells but the kernel ran 0", NotebookExecutor.ApplyOutputs(Notebook(), new NotebookRunResult { NotebookPath = "t", Cells = [] }), StringComparison.Ordinal);
+    }
+}
