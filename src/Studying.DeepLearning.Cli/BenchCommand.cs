@@ -7,6 +7,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using Studying.DeepLearning.Plotting;
 using Studying.DeepLearning.TorchBasics;
+using Studying.DeepLearning.Benchmarks;
 
 namespace Studying.DeepLearning.Cli;
 
@@ -162,26 +163,12 @@ internal sealed class MemoryBenchCommand : Command<MemoryBenchSettings>
     private static MemoryBenchmarkOptions Options(MemoryBenchSettings s, bool scoped) =>
         new(scoped ? s.Steps : s.NoScopeSteps, scoped, s.BatchSize, RssLimitMegabytes: s.LimitMegabytes);
 
-    private static MemoryVariantResult Child(MemoryBenchSettings settings, string variant, CancellationToken cancellationToken)
-    {
-        var host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's path to start a child process.");
-        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true };
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        foreach (var argument in new[] { "bench", "memory", "--variant", variant, "--steps", settings.Steps.ToString(CultureInfo.InvariantCulture),
-                     "--no-scope-steps", settings.NoScopeSteps.ToString(CultureInfo.InvariantCulture), "--batch-size", settings.BatchSize.ToString(CultureInfo.InvariantCulture),
-                     "--limit-mb", settings.LimitMegabytes.ToString(CultureInfo.InvariantCulture) })
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host}.");
-        using var kill = cancellationToken.Register(() => process.Kill(entireProcessTree: true));
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        cancellationToken.ThrowIfCancellationRequested();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"The '{variant}' child process failed with exit code {process.ExitCode}.");
-        return JsonSerializer.Deserialize<MemoryVariantResult>(output, ChapterOutput.Json)
-            ?? throw new InvalidOperationException($"The '{variant}' child process printed no result.");
-    }
+    private static MemoryVariantResult Child(MemoryBenchSettings settings, string variant, CancellationToken cancellationToken) =>
+        ChildProcess.RunJson<MemoryVariantResult>(
+            ["bench", "memory", "--variant", variant, "--steps", settings.Steps.ToString(CultureInfo.InvariantCulture),
+             "--no-scope-steps", settings.NoScopeSteps.ToString(CultureInfo.InvariantCulture), "--batch-size", settings.BatchSize.ToString(CultureInfo.InvariantCulture),
+             "--limit-mb", settings.LimitMegabytes.ToString(CultureInfo.InvariantCulture)],
+            $"the '{variant}' variant", ChapterOutput.Json, cancellationToken);
 
     private static void Print(MemoryBenchmarkReport report)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Studying.DeepLearning.Classification;
+using Studying.DeepLearning.Benchmarks;
 
 namespace Studying.DeepLearning.Cli;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Studying.DeepLearning.ResNet;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Cli;
 

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Studying.DeepLearning.Classification;
+using Studying.DeepLearning.Data;
+using Studying.DeepLearning.Training;
 using Studying.DeepLearning.ResNet;
 using TorchSharp;
 using static TorchSharp.torch;

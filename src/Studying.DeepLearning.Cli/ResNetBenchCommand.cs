@@ -6,6 +6,8 @@ using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Studying.DeepLearning.ResNet;
+using Studying.DeepLearning.Benchmarks;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Cli;
 
@@ -122,24 +124,8 @@ internal sealed class ResNetBenchCommand : Command<ResNetBenchSettings>
         return 0;
     }
 
-    private static ResNetMemoryRun Child(ResNetBenchSettings settings, CancellationToken cancellationToken)
-    {
-        var host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's path to start a child process.");
-        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true };
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        foreach (var argument in settings.ChildArguments())
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host}.");
-        using var kill = cancellationToken.Register(() => process.Kill(entireProcessTree: true));
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        cancellationToken.ThrowIfCancellationRequested();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"The memory run's child process failed with exit code {process.ExitCode}.");
-        return JsonSerializer.Deserialize<ResNetMemoryRun>(output, ChapterOutput.Json)
-            ?? throw new InvalidOperationException("The memory run's child process printed no result.");
-    }
+    private static ResNetMemoryRun Child(ResNetBenchSettings settings, CancellationToken cancellationToken) =>
+        ChildProcess.RunJson<ResNetMemoryRun>(settings.ChildArguments(), "the memory run", ChapterOutput.Json, cancellationToken);
 
     private static void Print(ResNetStepBenchmarkReport r)
     {
@@ -149,7 +135,7 @@ internal sealed class ResNetBenchCommand : Command<ResNetBenchSettings>
         var table = new Table().AddColumns("measurement", "trainer", "bare loop", "ratio", "target", "met");
         table.AddRow("fastest s/step", BenchCommand.F(r.TrainerSecondsPerStep.Min(), "F3"), BenchCommand.F(r.BareSecondsPerStep.Min(), "F3"),
             BenchCommand.F(r.Ratio, "F3"), $"≤ {BenchCommand.F(ResNetStepBenchmarkReport.TargetRatio)}", Met(r.RatioWithinTarget));
-        table.AddRow("median s/step", BenchCommand.F(Median(r.TrainerSecondsPerStep), "F3"), BenchCommand.F(Median(r.BareSecondsPerStep), "F3"),
+        table.AddRow("median s/step", BenchCommand.F(Statistics.Median(r.TrainerSecondsPerStep), "F3"), BenchCommand.F(Statistics.Median(r.BareSecondsPerStep), "F3"),
             BenchCommand.F(r.MedianRatio, "F3"), "", "");
         table.AddRow($"GFLOP/s (÷ sgemm {r.Sgemm.Size}: {BenchCommand.F(r.Sgemm.Gflops, "F1")})", BenchCommand.F(r.TrainerGflops, "F1"), BenchCommand.F(r.BareGflops, "F1"),
             BenchCommand.F(r.FractionOfPeak, "F3"), $"≥ {BenchCommand.F(ResNetStepBenchmarkReport.TargetFractionOfPeak)}", Met(r.FractionOfPeakMet));
@@ -179,10 +165,4 @@ internal sealed class ResNetBenchCommand : Command<ResNetBenchSettings>
     }
 
     private static string Met(bool met) => met ? "[green]yes[/]" : "[red]no[/]";
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using Studying.DeepLearning.ResNet;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Cli;
 

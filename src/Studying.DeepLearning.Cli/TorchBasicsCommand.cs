@@ -1,20 +1,28 @@
 using System.Globalization;
 using Spectre.Console;
+using Studying.DeepLearning.Benchmarks;
 using Studying.DeepLearning.TorchBasics;
 
 namespace Studying.DeepLearning.Cli;
 
 /// <summary><c>studydl basics</c>: chapter 2.</summary>
-internal sealed class TorchBasicsCommand : ChapterCommand<TorchBasicsReport>
+internal sealed class TorchBasicsCommand : ChapterCommand<BasicsCommandReport>
 {
     protected override string Chapter => "basics";
 
-    protected override TorchBasicsReport RunChapter(IProgress<string> progress, CancellationToken cancellationToken) =>
-        TorchBasicsChapter.Run(progress, cancellationToken);
+    protected override BasicsCommandReport RunChapter(IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        var chapter = TorchBasicsChapter.Run(progress, cancellationToken);
+        var dataLoading = DataLoadingSection.Run(progress, cancellationToken);
+        return new BasicsCommandReport(chapter.Autograd, chapter.Losses, chapter.Optimizers, dataLoading)
+        {
+            Figures = chapter.Figures.Concat(dataLoading.Figures).ToDictionary(),
+        };
+    }
 
-    protected override IReadOnlyDictionary<string, Plotting.Figure> FiguresOf(TorchBasicsReport report) => report.Figures;
+    protected override IReadOnlyDictionary<string, Plotting.Figure> FiguresOf(BasicsCommandReport report) => report.Figures;
 
-    protected override void Print(TorchBasicsReport report)
+    protected override void Print(BasicsCommandReport report)
     {
         static string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
         AnsiConsole.Write(new Rule("[bold]Chapter 2 — TorchSharp basics[/]").LeftJustified());
@@ -52,4 +60,11 @@ internal sealed class TorchBasicsCommand : ChapterCommand<TorchBasicsReport>
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"Memory: {F(memory.Scoped.RssGrowthPerStepMegabytes)} MiB/step with a dispose scope per step, {F(memory.Unscoped.RssGrowthPerStepMegabytes)} MiB/step without");
     }
+}
+
+/// <summary>What <c>studydl basics</c> reports: chapter 2's lessons and notebook 2-5's loader and memory measurements.</summary>
+internal sealed record BasicsCommandReport(AutogradReport Autograd, LossGalleryReport Losses, OptimizerRaceReport Optimizers, DataLoadingReport DataLoading)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, Plotting.Figure> Figures { get; init; } = new Dictionary<string, Plotting.Figure>();
 }

@@ -5,6 +5,8 @@ using Spectre.Console.Cli;
 using Studying.DeepLearning.Classification;
 using Studying.DeepLearning.ResNet;
 using Studying.DeepLearning.TorchBasics;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Cli;
 

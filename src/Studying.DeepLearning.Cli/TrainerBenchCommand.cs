@@ -3,6 +3,8 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Studying.DeepLearning.Classification;
+using Studying.DeepLearning.Benchmarks;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Cli;
 
@@ -43,17 +45,11 @@ internal sealed class TrainerBenchCommand : Command<TrainerBenchSettings>
         var o = report.Options;
         AnsiConsole.Write(new Rule($"[bold]Trainer overhead[/]: MLP {o.Features}→{o.Hidden}→10, {report.Batches} batches of {o.BatchSize}, SGD + momentum, {o.Rounds} rounds, {report.Threads} torch thread").LeftJustified());
         var table = new Table().AddColumns("variant", "fastest s/epoch", "median s/epoch", "rounds (s)");
-        table.AddRow("Trainer.Fit", BenchCommand.F(report.TrainerSeconds.Min(), "F3"), BenchCommand.F(Median(report.TrainerSeconds), "F3"), string.Join(" ", report.TrainerSeconds.Select(s => BenchCommand.F(s, "F3"))));
-        table.AddRow("bare loop", BenchCommand.F(report.BareSeconds.Min(), "F3"), BenchCommand.F(Median(report.BareSeconds), "F3"), string.Join(" ", report.BareSeconds.Select(s => BenchCommand.F(s, "F3"))));
+        table.AddRow("Trainer.Fit", BenchCommand.F(report.TrainerSeconds.Min(), "F3"), BenchCommand.F(Statistics.Median(report.TrainerSeconds), "F3"), string.Join(" ", report.TrainerSeconds.Select(s => BenchCommand.F(s, "F3"))));
+        table.AddRow("bare loop", BenchCommand.F(report.BareSeconds.Min(), "F3"), BenchCommand.F(Statistics.Median(report.BareSeconds), "F3"), string.Join(" ", report.BareSeconds.Select(s => BenchCommand.F(s, "F3"))));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Ratio of the fastest epochs {report.Ratio:F3} (target ≤ {TrainerBenchmarkReport.TargetRatio:F2}; medians {report.MedianRatio:F3}): ")
             + (report.WithinTarget ? "[green]within target[/]" : "[red]over target[/]")
             + (report.SameWeights ? "; both ended with identical weights." : "; [red]the weights differ[/]."));
-    }
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Studying.DeepLearning.Plotting;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Classification;
 

@@ -3,6 +3,9 @@ using System.Text.Json.Serialization;
 using Studying.DeepLearning.Plotting;
 using Studying.DeepLearning.TorchBasics;
 using TorchSharp;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Data;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Classification;
 
@@ -143,7 +146,11 @@ public static class ClassificationExperiment
         public void Report(TrainingProgress value)
         {
             if (value.Completed is not null)
-                peaks.Add(ProcessMemory.Read().Peak / (1024.0 * 1024.0));
+            {
+                // The peak resident set (VmHWM on Linux), native libtorch memory included.
+                using var self = System.Diagnostics.Process.GetCurrentProcess();
+                peaks.Add(self.PeakWorkingSet64 / (1024.0 * 1024.0));
+            }
             inner?.Report(value);
         }
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Studying.DeepLearning.GradientDescent;
 using Studying.DeepLearning.Plotting;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Classification;
 
@@ -59,7 +60,7 @@ public static class LogisticRegressionLesson
         progress?.Report(string.Create(inv, $"3-1(b, c) MLP 1-5-5-2: loss {relu.FinalLoss:F4} (ReLU), {leaky.FinalLoss:F4} (LeakyReLU)"));
 
         figures["pass-probability"] = ActivationCharts.PassProbability(x, y, run, relu, leaky);
-        figures["hours-loss"] = GradientDescentCharts.LossByStep("3-1: training loss (BCE with logits for (a), cross-entropy for (b, c))",
+        figures["hours-loss"] = LossCharts.LossByStep("3-1: training loss (BCE with logits for (a), cross-entropy for (b, c))",
             ("(a) logistic regression, SGD", run.Losses), ("(b) MLP ReLU, Adam", relu.Losses), ("(c) MLP LeakyReLU, Adam", leaky.Losses));
         return new LogisticRegressionReport(softmax, logistic, relu, leaky) { Figures = figures };
     }

@@ -1,3 +1,4 @@
+using Studying.DeepLearning.Infrastructure;
 namespace Studying.DeepLearning.Classification;
 
 /// <summary>The result of <see cref="LogisticRegressionReference.Newton"/>.</summary>

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Classification;
 

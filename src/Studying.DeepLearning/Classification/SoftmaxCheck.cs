@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Classification;
 

@@ -1,4 +1,7 @@
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Data;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Classification;
 

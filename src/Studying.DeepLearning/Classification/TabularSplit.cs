@@ -1,4 +1,5 @@
 using Studying.DeepLearning.GradientDescent;
+using Studying.DeepLearning.Data;
 
 namespace Studying.DeepLearning.Classification;
 

@@ -1,3 +1,4 @@
+using Studying.DeepLearning.Infrastructure;
 namespace Studying.DeepLearning.GradientDescent;
 
 /// <summary>How the parameter is updated: after every sample, or once per pass over all samples.</summary>

@@ -1,3 +1,4 @@
+using Studying.DeepLearning.Training;
 namespace Studying.DeepLearning.GradientDescent;
 
 /// <summary>One point on the descent path: the parameter and the loss after an update.</summary>
@@ -6,12 +7,6 @@ namespace Studying.DeepLearning.GradientDescent;
 /// <param name="Slope">The parameter a after this step.</param>
 /// <param name="Loss">The full-data loss J(a) after this step.</param>
 public sealed record DescentStep(int Step, int Epoch, double Slope, double Loss);
-
-/// <summary>Why and where a run was stopped as divergent.</summary>
-/// <param name="Step">The update after which the run was stopped.</param>
-/// <param name="Loss">The loss at that step (possibly infinite or NaN).</param>
-/// <param name="Reason">A sentence a learner can read: which step, which value, what to change.</param>
-public sealed record Divergence(int Step, double Loss, string Reason);
 
 /// <summary>The result of <see cref="SlopeDescent.Run"/>: the path it took and how it ended.</summary>
 /// <param name="Options">The settings used.</param>

@@ -1,5 +1,8 @@
 using System.Text.Json.Serialization;
 using Studying.DeepLearning.Plotting;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Data;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.GradientDescent;
 
@@ -91,7 +94,7 @@ public static class GradientDescentChapter
         var perSample = SlopeDescent.Run(x, y, new DescentOptions(0.01, 100, 0, UpdateMode.PerSample), cancellationToken);
         var fullBatch = SlopeDescent.Run(x, y, new DescentOptions(0.05, 10, 0, UpdateMode.FullBatch), cancellationToken);
         figures["GD"] = GradientDescentCharts.DescentOnLossCurve(fullBatch, x, y);
-        figures["loss-by-step"] = GradientDescentCharts.LossByStep("Loss against step on y = 2x",
+        figures["loss-by-step"] = LossCharts.LossByStep("Loss against step on y = 2x",
             ("per-sample, η = 0.01", perSample.Path.Select(s => s.Loss).ToArray()),
             ("full batch, η = 0.05", fullBatch.Path.Select(s => s.Loss).ToArray()));
         progress?.Report($"1-1 fitted a = {perSample.FinalSlope:G6} (exact {best}) in {perSample.Path.Count - 1} per-sample steps");
@@ -136,7 +139,7 @@ public static class GradientDescentChapter
         var coefficientsExact = exact.Weights.Append(exact.Bias).ToArray();
         var error = coefficientsFitted.Zip(coefficientsExact, (f, e) => Math.Abs(f - e) / Math.Max(Math.Abs(e), 1)).Max();
 
-        figures["house-prices-loss"] = GradientDescentCharts.LossByStep("House prices: raw features diverge, standardised features converge",
+        figures["house-prices-loss"] = LossCharts.LossByStep("House prices: raw features diverge, standardised features converge",
             ("raw features, η = 0.01", raw.Losses), ($"standardised, η = {rate}", scaled.Losses));
         figures["house-prices-coefficients"] = GradientDescentCharts.CompareCoefficients(
             "House prices: gradient descent (standardised, mapped back) vs exact least squares", train.FeatureNames, fitted, exact);
@@ -157,7 +160,7 @@ public static class GradientDescentChapter
         var standardised = scaler.ToOriginalUnits(scaled.Model);
         var exact = LeastSquares.Fit(data.Features, data.Targets);
         figures["quadratic-fit"] = GradientDescentCharts.QuadraticFit(data, raw.Model, exact);
-        figures["quadratic-loss"] = GradientDescentCharts.LossByStep("y = 2x² + x + 3: training loss",
+        figures["quadratic-loss"] = LossCharts.LossByStep("y = 2x² + x + 3: training loss",
             ("raw [x², x]", raw.Losses), ("standardised [x², x]", scaled.Losses));
         return new PolynomialSummary(epochs, rate, raw.Model.Weights, raw.Model.Bias, standardised.Weights, standardised.Bias, exact.Weights, exact.Bias);
     }

@@ -29,21 +29,6 @@ public static class GradientDescentCharts
             .WithAxisTitles("a (slope)", "J(a) (mean squared error)");
     }
 
-    /// <summary>Loss against update step on a log scale, one line per run.</summary>
-    /// <param name="title">The chart title.</param>
-    /// <param name="runs">Named loss histories.</param>
-    public static Figure LossByStep(string title, params (string Name, IReadOnlyList<double> Losses)[] runs)
-    {
-        ArgumentNullException.ThrowIfNull(runs);
-        var traces = runs.Select(r =>
-        {
-            // A log axis cannot show zero or non-finite losses; draw up to the last positive finite one.
-            var shown = r.Losses.TakeWhile(l => double.IsFinite(l)).Select(l => Math.Max(l, 1e-300)).ToArray();
-            return (Trace)Trace.Line(r.Name, Enumerable.Range(0, shown.Length).Select(i => (double)i).ToArray(), shown);
-        }).ToArray();
-        return new Figure(title, traces) { YAxis = new Axis("loss (log scale)", Logarithmic: true), XAxis = new Axis("step") };
-    }
-
     /// <summary>The slope a against step for several learning rates: creeping, landing, oscillating, diverging.</summary>
     /// <param name="results">The study's results.</param>
     /// <param name="bestSlope">The exact minimiser a*, drawn as a reference line.</param>

@@ -1,3 +1,4 @@
+using Studying.DeepLearning.Infrastructure;
 namespace Studying.DeepLearning.GradientDescent;
 
 /// <summary>What a learning rate did to a full-batch run.</summary>

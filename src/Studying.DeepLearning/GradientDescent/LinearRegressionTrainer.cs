@@ -1,5 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.GradientDescent;
 

@@ -1,3 +1,4 @@
+using Studying.DeepLearning.Training;
 namespace Studying.DeepLearning.GradientDescent;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace Studying.DeepLearning;
+namespace Studying.DeepLearning.Infrastructure;
 
 /// <summary>
 /// An <see cref="IProgress{T}"/> that calls its handler at once on the reporting thread. <see cref="Progress{T}"/>

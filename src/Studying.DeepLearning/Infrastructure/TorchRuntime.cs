@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using Studying.DeepLearning.Infrastructure;
 using TorchSharp;
 
-namespace Studying.DeepLearning;
+namespace Studying.DeepLearning.Infrastructure;
 
 /// <summary>
 /// Makes sure TorchSharp's native backend (libtorch on the CPU) is loaded, and explains why when it cannot be.

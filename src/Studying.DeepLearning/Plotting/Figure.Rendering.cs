@@ -1,4 +1,4 @@
-using Microsoft.DotNet.Interactive.Formatting;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Plotting;
 
@@ -14,9 +14,6 @@ public enum PlotlyScript
     Inline,
 }
 
-// Notebook kernels (dotnet-interactive) find the HTML formatter through this attribute, even by name alone, so a
-// Figure that ends a cell displays as a chart without any registration. FigureFormatter.Register does it explicitly.
-[TypeFormatterSource(typeof(FigureFormatter), PreferredMimeTypes = [HtmlFormatter.MimeType])]
 public sealed partial record Figure
 {
     /// <summary>Renders the figure with Plotly.NET as an HTML fragment (a div and its script) for a notebook cell.</summary>

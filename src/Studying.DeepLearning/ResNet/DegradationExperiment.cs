@@ -6,6 +6,9 @@ using Studying.DeepLearning.Plotting;
 using Studying.DeepLearning.TorchBasics;
 using TorchSharp;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Data;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.ResNet;
 

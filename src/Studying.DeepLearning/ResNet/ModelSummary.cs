@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.ResNet;
 

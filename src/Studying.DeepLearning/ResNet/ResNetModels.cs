@@ -1,6 +1,7 @@
 using Studying.DeepLearning.Classification;
 using TorchSharp;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Data;
 
 namespace Studying.DeepLearning.ResNet;
 

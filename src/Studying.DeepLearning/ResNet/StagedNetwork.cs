@@ -12,7 +12,7 @@ namespace Studying.DeepLearning.ResNet;
 /// The state-dict keys are the reference implementations': <c>conv1.*</c>, <c>bn1.*</c>, <c>layer1.0.conv1.weight</c>
 /// … (stage I, block J counted from 0), and the classifier as <c>fc.*</c> (torchvision) or <c>linear.*</c>
 /// (kuangliu/pytorch-cifar, akamaster/pytorch_resnet_cifar10), so their <c>torch.save(model.state_dict())</c> files
-/// load as they are (<see cref="Classification.ModelWeights"/>).
+/// load as they are (<see cref="Training.ModelWeights"/>).
 /// </remarks>
 public abstract class StagedNetwork : nn.Module<Tensor, Tensor>, IResidualNetwork
 {

@@ -44,7 +44,7 @@ public static class AutogradCharts
     public static Figure QuadraticLoss(params (string Name, QuadraticTrainingRun Run)[] runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        return GradientDescentCharts.LossByStep("ŷ = w1·x + w2·x² + b: fixed update against the original's w2 = w1 − η·∂L/∂w2",
+        return LossCharts.LossByStep("ŷ = w1·x + w2·x² + b: fixed update against the original's w2 = w1 − η·∂L/∂w2",
                 runs.Select(r => (r.Name, (IReadOnlyList<double>)r.Run.History.Select(h => h.Loss).ToArray())).ToArray())
             with { XAxis = new Axis("epoch") };
     }

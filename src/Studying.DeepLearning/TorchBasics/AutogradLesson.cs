@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Studying.DeepLearning.GradientDescent;
 using Studying.DeepLearning.Plotting;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.TorchBasics;
 
@@ -72,7 +73,7 @@ public static class AutogradLesson
         progress?.Report(string.Create(inv, $"2-1 predict(4): {zeroed.PredictionBefore} → {zeroed.PredictionAfter:F4} zeroing w.grad; {accumulated.PredictionAfter:F4} without zeroing"));
 
         var modules = Modules(x, y, cancellationToken);
-        figures["module-loss"] = GradientDescentCharts.LossByStep("2-2: loss of the custom module and nn.Sequential (same start)",
+        figures["module-loss"] = LossCharts.LossByStep("2-2: loss of the custom module and nn.Sequential (same start)",
             ("custom nn.Module", modules.CustomModule.Losses), ("nn.Sequential", modules.Sequential.Losses));
         progress?.Report(string.Create(inv, $"2-2 predict(4) = {modules.CustomModule.PredictionAtFour:F4} (custom module), {modules.Sequential.PredictionAtFour:F4} (Sequential)"));
 

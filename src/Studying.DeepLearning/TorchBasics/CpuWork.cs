@@ -8,7 +8,7 @@ namespace Studying.DeepLearning.TorchBasics;
 /// The work is counted in operations, not in wall-clock time: two threads sharing one core each take twice as long,
 /// exactly as real decoding or augmentation would.
 /// </summary>
-internal static class CpuWork
+public static class CpuWork
 {
     private static readonly Lazy<double> IterationsPerMillisecond = new(Calibrate, LazyThreadSafetyMode.ExecutionAndPublication);
     private static double sink;

@@ -1,4 +1,5 @@
 using static TorchSharp.torch.optim;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.TorchBasics;
 

@@ -1,3 +1,4 @@
+using Studying.DeepLearning.Infrastructure;
 namespace Studying.DeepLearning.TorchBasics;
 
 /// <summary>Argument checks shared by the autograd lesson's trainers.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Studying.DeepLearning.Plotting;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.TorchBasics;
 

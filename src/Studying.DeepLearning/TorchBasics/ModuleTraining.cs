@@ -2,6 +2,8 @@ using Studying.DeepLearning.GradientDescent;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.TorchBasics;
 

@@ -1,3 +1,4 @@
+using Studying.DeepLearning.Training;
 namespace Studying.DeepLearning.TorchBasics;
 
 /// <summary>One point of an optimiser's path.</summary>

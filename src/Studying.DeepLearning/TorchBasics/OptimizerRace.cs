@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Studying.DeepLearning.Plotting;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.TorchBasics;
 

@@ -2,6 +2,8 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.TorchBasics;
 

@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.TorchBasics;
 

@@ -19,7 +19,10 @@ public sealed record ItemCost(double LatencyMilliseconds = 0, double CpuMillisec
     /// <summary>The time one worker needs for one item on an idle core.</summary>
     public double TotalMilliseconds => LatencyMilliseconds + CpuMilliseconds;
 
-    internal void Validate(string paramName)
+    /// <summary>Throws unless both costs are finite and not negative.</summary>
+    /// <param name="paramName">The argument name to report.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A negative, NaN or infinite cost.</exception>
+    public void Validate(string paramName)
     {
         if (!(LatencyMilliseconds >= 0) || !double.IsFinite(LatencyMilliseconds))
             throw new ArgumentOutOfRangeException(paramName, LatencyMilliseconds, "The per-item latency must be a finite number of milliseconds, zero or more.");

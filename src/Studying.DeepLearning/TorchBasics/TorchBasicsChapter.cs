@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Studying.DeepLearning.Plotting;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.TorchBasics;
 
@@ -7,15 +8,15 @@ namespace Studying.DeepLearning.TorchBasics;
 /// <param name="Autograd">Notebooks 2-1 to 2-3: gradient checks, manual autograd training, modules, hand backprop.</param>
 /// <param name="Losses">Notebook 2-4: every loss against its closed form, and the extreme-logit table.</param>
 /// <param name="Optimizers">Notebook 2-4: the optimiser race, schedules and the from-scratch checks.</param>
-/// <param name="DataLoading">Notebook 2-5: TorchSharp's DataLoader, the prefetching loader, memory with and without dispose scopes.</param>
-public sealed record TorchBasicsReport(AutogradReport Autograd, LossGalleryReport Losses, OptimizerRaceReport Optimizers, DataLoadingReport DataLoading)
+/// <remarks>Notebook 2-5's measurements (loaders, memory) are benchmarks and live in the Studying.DeepLearning.Benchmarks project.</remarks>
+public sealed record TorchBasicsReport(AutogradReport Autograd, LossGalleryReport Losses, OptimizerRaceReport Optimizers)
 {
     /// <summary>The chapter's charts by file-friendly name.</summary>
     [JsonIgnore]
     public IReadOnlyDictionary<string, Figure> Figures { get; init; } = new Dictionary<string, Figure>();
 }
 
-/// <summary>Runs chapter 2 end to end, as the CLI's <c>basics</c> command does (about 15 s on 2 cores).</summary>
+/// <summary>Runs chapter 2 end to end, as the CLI's <c>basics</c> command does (about 10 s on 2 cores; the CLI adds notebook 2-5's loader and memory measurements).</summary>
 public static class TorchBasicsChapter
 {
     /// <summary>Runs every section and gathers their charts.</summary>
@@ -28,14 +29,13 @@ public static class TorchBasicsChapter
         var losses = LossFunctionGallery.Run();
         progress?.Report($"losses: {losses.Checks.Count} TorchSharp values checked against closed forms, largest difference {losses.Checks.Max(c => c.Difference):G2}");
         var optimizers = OptimizerRace.Run(progress, cancellationToken);
-        var dataLoading = DataLoadingSection.Run(progress, cancellationToken);
 
         var figures = new Dictionary<string, Figure>();
-        foreach (var (name, figure) in autograd.Figures.Concat(losses.Figures).Concat(optimizers.Figures).Concat(dataLoading.Figures))
+        foreach (var (name, figure) in autograd.Figures.Concat(losses.Figures).Concat(optimizers.Figures))
         {
             if (!figures.TryAdd(name, figure))
                 throw new InvalidOperationException($"Two sections of chapter 2 both produce a chart named '{name}'.");
         }
-        return new TorchBasicsReport(autograd, losses, optimizers, dataLoading) { Figures = figures };
+        return new TorchBasicsReport(autograd, losses, optimizers) { Figures = figures };
     }
 }

@@ -1,4 +1,5 @@
 using Studying.DeepLearning.Classification;
+using Studying.DeepLearning.Tests.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.Classification;
 

@@ -1,5 +1,6 @@
 using Studying.DeepLearning.Classification;
 using Studying.DeepLearning.Plotting;
+using Studying.DeepLearning.Data;
 
 namespace Studying.DeepLearning.Tests.Classification;
 

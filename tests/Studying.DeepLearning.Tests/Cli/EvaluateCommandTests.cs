@@ -1,5 +1,7 @@
 using System.Text.Json;
-using Studying.DeepLearning.Classification;
+using Studying.DeepLearning.Data;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Training;
 using Studying.DeepLearning.ResNet;
 using TorchSharp;
 using static TorchSharp.torch;

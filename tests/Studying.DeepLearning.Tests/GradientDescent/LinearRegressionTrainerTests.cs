@@ -1,4 +1,6 @@
 using Studying.DeepLearning.GradientDescent;
+using Studying.DeepLearning.Data;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.GradientDescent;
 

@@ -1,4 +1,5 @@
 using Studying.DeepLearning.GradientDescent;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.GradientDescent;
 

@@ -7,6 +7,7 @@ using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Connection;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.Notebooks;
 
@@ -270,7 +271,7 @@ internal sealed class KernelProcess : IDisposable
         environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
 
         // Notebooks with long experiments run them at their small size (Notebook.QuickRun).
-        environment[Notebook.QuickRunVariable] = "1";
+        environment[Studying.DeepLearning.Interactive.Notebook.QuickRunVariable] = "1";
     }
 
     private void OnCommandOrEvent(CommandOrEvent commandOrEvent)

@@ -1,3 +1,4 @@
+using Studying.DeepLearning.Infrastructure;
 namespace Studying.DeepLearning.Tests.Notebooks;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.Notebooks;
 

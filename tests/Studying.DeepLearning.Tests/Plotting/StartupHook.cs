@@ -1,3 +1,4 @@
+using Studying.DeepLearning.Tests.Plotting;
 // .NET looks for a startup hook as a class named StartupHook in the global namespace; see
 // FSharpCoreIsolationTests. It does nothing unless that test's child process sets its environment variable.
 #pragma warning disable CA1050 // the runtime requires the global namespace

@@ -3,6 +3,10 @@ using Studying.DeepLearning.Plotting;
 using Studying.DeepLearning.ResNet;
 using TorchSharp;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Data;
+using Studying.DeepLearning.Training;
+using Studying.DeepLearning.Tests.Training;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 

@@ -2,6 +2,8 @@ using Studying.DeepLearning.Classification;
 using Studying.DeepLearning.ResNet;
 using TorchSharp;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Data;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 

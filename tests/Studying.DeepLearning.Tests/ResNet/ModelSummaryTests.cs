@@ -2,6 +2,7 @@ using Studying.DeepLearning.ResNet;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 

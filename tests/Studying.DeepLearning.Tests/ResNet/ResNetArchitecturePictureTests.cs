@@ -1,5 +1,6 @@
 using Studying.DeepLearning.Plotting;
 using Studying.DeepLearning.ResNet;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Studying.DeepLearning.Plotting;
 using Studying.DeepLearning.ResNet;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 

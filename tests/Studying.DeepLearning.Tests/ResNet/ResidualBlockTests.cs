@@ -2,6 +2,7 @@ using Studying.DeepLearning.Classification;
 using Studying.DeepLearning.ResNet;
 using TorchSharp;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 

@@ -1,6 +1,7 @@
 using Studying.DeepLearning.TorchBasics;
 using TorchSharp;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 

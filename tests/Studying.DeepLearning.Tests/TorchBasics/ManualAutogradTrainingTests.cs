@@ -1,4 +1,5 @@
 using Studying.DeepLearning.TorchBasics;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 

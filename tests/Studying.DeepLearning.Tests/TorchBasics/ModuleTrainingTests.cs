@@ -1,6 +1,8 @@
 using Studying.DeepLearning.TorchBasics;
 using TorchSharp;
 using static TorchSharp.torch;
+using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 

@@ -1,5 +1,6 @@
 using Studying.DeepLearning.Plotting;
 using Studying.DeepLearning.TorchBasics;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
