@@ -11,7 +11,7 @@ namespace Studying.DeepLearning.Training;
 /// </summary>
 internal static class PyTorchStateDict
 {
-    /// <summary>Every tensor in the file by name (the caller disposes them).</summary>
+    /// <summary>Every tensor in the file by name, in name order (the caller disposes them).</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
         var header = new byte[4];
@@ -33,7 +33,8 @@ internal static class PyTorchStateDict
         }
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         string? foreign = null;
-        foreach (DictionaryEntry entry in table)
+        // PyBridge returns a Hashtable, which loses the file's order: hand the entries on sorted by name, reproducibly.
+        foreach (var entry in table.Cast<DictionaryEntry>().OrderBy(e => e.Key as string, StringComparer.Ordinal))
         {
             if (entry.Key is string name && entry.Value is Tensor tensor)
                 tensors.Add(name, tensor);
