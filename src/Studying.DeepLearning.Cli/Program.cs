@@ -23,6 +23,8 @@ app.Configure(config =>
         .WithDescription("Chapter 3, quickly: sigmoid/softmax and logistic regression, the bundled tables, Fashion-MNIST models on a subset.");
     config.AddCommand<TrainCommand>("train")
         .WithDescription("Chapter 3: train softmax regression, an MLP or a CNN on Fashion-MNIST, MNIST, CIFAR-10 or a bundled table.");
+    config.AddCommand<EvaluateCommand>("evaluate")
+        .WithDescription("Evaluates a model's weights file (TorchSharp .dat, PyTorch .pt/.pth or .safetensors) on a data set's test split.");
     config.AddBranch("resnet", resnet =>
     {
         resnet.SetDescription("Chapter 4: the ResNet family and He et al.'s CIFAR networks — parameters against the reference counts, feature maps; 'resnet degradation' runs the plain-vs-residual experiment.");
@@ -46,7 +48,7 @@ catch (OperationCanceledException)
     await Console.Error.WriteLineAsync("Cancelled.");
     return 130;
 }
-catch (Exception ex) when (ex is ArgumentException or IOException or InvalidOperationException or CommandParseException or CommandRuntimeException)
+catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or InvalidOperationException or CommandParseException or CommandRuntimeException)
 {
     await Console.Error.WriteLineAsync($"studydl: {ex.Message}");
     return 1;

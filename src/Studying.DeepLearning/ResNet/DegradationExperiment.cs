@@ -53,7 +53,7 @@ public sealed record DegradationOptions(int TrainSamples = 5000, int TestSamples
 
 /// <summary>The gradient of one weighted layer's weights, measured on one batch at initialisation.</summary>
 /// <param name="Layer">1 for the first convolution, up to the depth for the classifier.</param>
-/// <param name="Parameter">The parameter's name in the model, such as <c>stages.stage2.block1.conv1.weight</c>.</param>
+/// <param name="Parameter">The parameter's name in the model, such as <c>layer2.0.conv1.weight</c>.</param>
 /// <param name="Norm">The Frobenius norm ‖∂L/∂W‖ of the cross-entropy's gradient.</param>
 public sealed record LayerGradient(int Layer, string Parameter, double Norm);
 
