@@ -94,32 +94,32 @@ public sealed class ResNetModel : StagedNetwork
     /// <summary>ResNet-18: <see cref="BasicBlock"/> × [2, 2, 2, 2], ImageNet stem.</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel ResNet18(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Basic, [2, 2, 2, 2], inputChannels, classes);
+    internal static ResNetModel ResNet18(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Basic, [2, 2, 2, 2], inputChannels, classes);
 
     /// <summary>ResNet-34: <see cref="BasicBlock"/> × [3, 4, 6, 3], ImageNet stem.</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel ResNet34(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Basic, [3, 4, 6, 3], inputChannels, classes);
+    internal static ResNetModel ResNet34(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Basic, [3, 4, 6, 3], inputChannels, classes);
 
     /// <summary>ResNet-50: <see cref="Bottleneck"/> × [3, 4, 6, 3], ImageNet stem.</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel ResNet50(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 4, 6, 3], inputChannels, classes);
+    internal static ResNetModel ResNet50(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 4, 6, 3], inputChannels, classes);
 
     /// <summary>ResNet-101: <see cref="Bottleneck"/> × [3, 4, 23, 3], ImageNet stem.</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel ResNet101(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 4, 23, 3], inputChannels, classes);
+    internal static ResNetModel ResNet101(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 4, 23, 3], inputChannels, classes);
 
     /// <summary>ResNet-152: <see cref="Bottleneck"/> × [3, 8, 36, 3], ImageNet stem.</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel ResNet152(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 8, 36, 3], inputChannels, classes);
+    internal static ResNetModel ResNet152(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 8, 36, 3], inputChannels, classes);
 
     /// <summary>kuangliu/pytorch-cifar's ResNet18: <see cref="BasicBlock"/> × [2, 2, 2, 2] behind the 3×3 stride-1 <see cref="ResNetStem.Cifar"/> stem (11,173,962 parameters for 3 channels and 10 classes).</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel CifarResNet18(int inputChannels = 3, int classes = 10) => new(ResNetBlockKind.Basic, [2, 2, 2, 2], inputChannels, classes, ResNetStem.Cifar);
+    internal static ResNetModel CifarResNet18(int inputChannels = 3, int classes = 10) => new(ResNetBlockKind.Basic, [2, 2, 2, 2], inputChannels, classes, ResNetStem.Cifar);
 
     /// <summary>Which block the stages stack.</summary>
     public ResNetBlockKind Block { get; }
