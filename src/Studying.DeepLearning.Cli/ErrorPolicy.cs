@@ -107,7 +107,7 @@ internal static partial class ErrorPolicy
             UnauthorizedAccessException => " Choose a path you may write to (or fix its permissions).",
             EndOfStreamException => " The file is truncated; replace it with a complete copy.",
             IOException => "",
-            OutOfMemoryException or InsufficientExecutionStackException => " Try a smaller --batch-size or fewer samples.",
+            OutOfMemoryException or InsufficientExecutionStackException => " (out of memory: a data file may declare more items than it holds, or try a smaller --batch-size)",
             UsageException or CommandAppException or ArgumentException or InvalidOperationException => "",
             _ => $" (an unexpected {e.GetType().Name}: please run again with --verbose and report it)",
         };
