@@ -1,6 +1,22 @@
 using Spectre.Console.Cli;
 using Studying.DeepLearning.Cli;
 
+// One error policy (ErrorPolicy): every failure is one line on stderr and a documented exit code, whichever thread it
+// happens on; --verbose (anywhere on the command line) adds the stack trace.
+args = ErrorPolicy.TakeVerbose(args);
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+{
+    // A thread the CLI did not await failed: report it as the policy says and exit before the runtime aborts (134).
+    var code = e.ExceptionObject is Exception ex ? ErrorPolicy.Report(ex) : ErrorPolicy.Runtime;
+    Environment.Exit(code);
+};
+TaskScheduler.UnobservedTaskException += (_, e) =>
+{
+    // A faulted task nobody awaited: its error would otherwise vanish; the work it belonged to has failed.
+    e.SetObserved();
+    Environment.Exit(ErrorPolicy.Report(e.Exception));
+};
+
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -15,6 +31,7 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("studydl");
+    config.SetHelpProvider(new ExitCodeHelpProvider(config.Settings));
     config.AddCommand<GradientDescentCommand>("gd")
         .WithDescription("Chapter 1: gradient descent on y = a·x, learning rates, feature scaling, polynomial regression.");
     config.AddCommand<TorchBasicsCommand>("basics")
@@ -36,20 +53,16 @@ app.Configure(config =>
         .WithDescription("Runs every chapter, writing each one's charts and report under the output folder.");
     BenchCommand.Register(config, DataBenchCommand.AddTo, TrainerBenchCommand.Register, ResNetBenchCommand.Register);
     config.UseStrictParsing();
-    config.PropagateExceptions();
+    // Parse errors, failed option checks and every exception of a command come here (Spectre calls it for both phases).
+    config.SetExceptionHandler((ex, _) => ErrorPolicy.Report(ex));
 });
 
 try
 {
     return await app.RunAsync(args, cancellation.Token);
 }
-catch (OperationCanceledException)
+catch (Exception ex)
 {
-    await Console.Error.WriteLineAsync("Cancelled.");
-    return 130;
-}
-catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or InvalidOperationException or CommandParseException or CommandRuntimeException)
-{
-    await Console.Error.WriteLineAsync($"studydl: {ex.Message}");
-    return 1;
+    // Anything Spectre itself let through (its handler covers parsing and commands): the same one line.
+    return ErrorPolicy.Report(ex);
 }

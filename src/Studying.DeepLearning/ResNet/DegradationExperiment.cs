@@ -27,7 +27,7 @@ public sealed record DegradationOptions(int TrainSamples = 5000, int TestSamples
     /// <summary>"fashion-mnist" (default, installed by the Debian package), "mnist" or "cifar10" (the paper's data).</summary>
     public string Dataset { get; init; } = "fashion-mnist";
 
-    /// <summary>A folder holding the data set's files (searched first), or <see langword="null"/> for the usual search.</summary>
+    /// <summary>The folder holding the data set's files — only it is read, never another copy — or <see langword="null"/> for the usual search.</summary>
     public string? DataFolder { get; init; }
 
     /// <summary>L2 weight decay of SGD (the paper's 1e-4).</summary>
@@ -311,13 +311,15 @@ public static class DegradationExperiment
 
     private static ImageSplits LoadData(DegradationOptions options, IProgress<string>? log, CancellationToken cancellationToken)
     {
-        var sources = DataSetSources.Default(options.DataFolder);
-        return options.Dataset switch
+        var sources = options.DataFolder is { } folder ? DataSetSources.Explicit(folder) : DataSetSources.Default();
+        var splits = options.Dataset switch
         {
             "fashion-mnist" => IdxDataSet.FashionMnist.Load(sources, log, cancellationToken),
             "mnist" => IdxDataSet.Mnist.Load(sources, log, cancellationToken),
             _ => Cifar10Reader.Load(sources, log, cancellationToken),
         };
+        splits.EnsureSameGeometry();
+        return splits;
     }
 
     private static (ImageDataSet Train, ImageDataSet Test) Subsets(ImageSplits splits, DegradationOptions options)
