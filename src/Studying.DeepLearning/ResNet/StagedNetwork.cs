@@ -76,7 +76,7 @@ public abstract class StagedNetwork : nn.Module<Tensor, Tensor>, IResidualNetwor
     }
 
     private void RequireInput(Tensor input) =>
-        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, fc!.weight!.dtype,
+        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, fc!.weight!,
             $"the network downsamples {MinimumImageSize}× before its last stage.");
 
     /// <inheritdoc />
