@@ -43,7 +43,6 @@ public class TabularCsvBoundsTests
     [InlineData("2,2,a,b\n1,2,0\n3,4,-1\n", "line 3, column 3: label '-1' is not a class index 0–1 (a, b) (data row 2)")]
     [InlineData("2,2,a,b\n1,2,0\n3,4\n", "line 3: 2 values, but the header announces 2 features and a label (3 values) — data row 2 is ragged")]
     [InlineData("2,2,a,\n1,2,0\n3,4,1\n", "line 1, column 4: the class name is empty")]
-    [InlineData("", "the file is empty")]
     public void Parse_BadFile_NamesFileLineAndColumn(string text, string expected)
     {
         var e = ParseFile(text, out var path, out _);
