@@ -19,7 +19,7 @@ public class BareTrainingLoopInputTests
     {
         using var model = new TinyMlp(2, 4, 5, seed: 2);
         using var optimizer = optim.SGD(model.parameters(), 0.1);
-        var e = Assert.Throws<ArgumentException>(() => BareTrainingLoop.TrainEpoch(model, optimizer, Source([0, 1, 1, 0], classes: 2), seed: 0));
+        var e = Assert.Throws<ArgumentException>(() => BareTrainingLoop.TrainEpoch(model, optimizer, Source([0, 1, 1, 0], classes: 2), seed: 0, device: CPU));
         Assert.Equal("model", e.ParamName);
         Assert.Contains("batch 1 has shape [2, 5], but logits [2, 2] were expected", e.Message, StringComparison.Ordinal);
     }
@@ -29,7 +29,7 @@ public class BareTrainingLoopInputTests
     {
         using var model = new TinyMlp(2, 4, 2, seed: 2);
         using var optimizer = optim.SGD(model.parameters(), 0.1);
-        var e = Assert.Throws<ArgumentException>(() => BareTrainingLoop.TrainEpoch(model, optimizer, Source([0, 9, 1, 0], classes: 2), seed: 0));
+        var e = Assert.Throws<ArgumentException>(() => BareTrainingLoop.TrainEpoch(model, optimizer, Source([0, 9, 1, 0], classes: 2), seed: 0, device: CPU));
         Assert.Equal("source", e.ParamName);
         Assert.Contains("Batch 1 holds class index 9, but the source has 2 classes (0–1)", e.Message, StringComparison.Ordinal);
     }
@@ -39,7 +39,7 @@ public class BareTrainingLoopInputTests
     {
         using var model = new TinyMlp(2, 4, 2, seed: 2);
         using var optimizer = optim.SGD(model.parameters(), 0.1);
-        var (loss, correct) = BareTrainingLoop.TrainEpoch(model, optimizer, Source([0, 1, 1, 0], classes: 2), seed: 0);
+        var (loss, correct) = BareTrainingLoop.TrainEpoch(model, optimizer, Source([0, 1, 1, 0], classes: 2), seed: 0, device: CPU);
         Assert.True(double.IsFinite(loss) && loss > 0);
         Assert.InRange(correct, 0, 4);
     }
