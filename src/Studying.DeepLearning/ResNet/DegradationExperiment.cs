@@ -215,7 +215,10 @@ public static class DegradationExperiment
     /// <param name="source">Where the batch comes from (its first <paramref name="batchSize"/> images of epoch 1).</param>
     /// <param name="batchSize">Images in the batch.</param>
     /// <param name="device">Where the model lives (the batch is copied there), or <see langword="null"/> for <see cref="ComputeDevice.Current"/>.</param>
-    /// <exception cref="ArgumentException">A source without enough images for one batch.</exception>
+    /// <exception cref="ArgumentException">
+    /// A source without enough images for one batch, a model whose output is not logits [batch, source classes], or a
+    /// source whose targets are not class indices below its class count (checked before the loss's native call).
+    /// </exception>
     public static IReadOnlyList<LayerGradient> GradientNorms(nn.Module<Tensor, Tensor> model, IBatchSource source, int batchSize, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -243,7 +246,10 @@ public static class DegradationExperiment
         try
         {
             model.zero_grad();
-            nn.functional.cross_entropy(model.call(x), y).backward();
+            var logits = model.call(x);
+            TensorArguments.Classification(logits, y, source.ClassNames.Count, checkTargetRange: true,
+                $"The model's output for the gradient batch of {batchSize} images", nameof(model), nameof(source));
+            nn.functional.cross_entropy(logits, y).backward();
             var layers = model.named_parameters()
                 .Where(p => p.parameter.dim() >= 2 && p.name.EndsWith("weight", StringComparison.Ordinal))
                 .Select((p, i) => new LayerGradient(i + 1, p.name, p.parameter.grad is { } g ? g.norm().item<float>() : 0))

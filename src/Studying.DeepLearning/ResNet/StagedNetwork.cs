@@ -104,7 +104,7 @@ public abstract class StagedNetwork : nn.Module<Tensor, Tensor>, IResidualNetwor
     }
 
     private void RequireInput(Tensor input) =>
-        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, classifier!.weight!.dtype,
+        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, classifier!.weight!,
             $"the network downsamples {MinimumImageSize}× before its last stage.");
 
     /// <inheritdoc />
