@@ -323,6 +323,8 @@ public sealed record ExecutedCell(int Number, string Source, IReadOnlyList<strin
 /// <param name="Error">An error's traceback (or evalue).</param>
 public sealed record ExecutedOutput(string OutputType, string? StreamName, string StreamText, IReadOnlyDictionary<string, string> Data, string? Error)
 {
-    /// <summary>All of the output's text.</summary>
-    public string AllText => string.Join('\n', new[] { StreamText, Error ?? "" }.Concat(Data.Where(d => d.Key.StartsWith("text/", StringComparison.Ordinal)).Select(d => d.Value)));
+    /// <summary>All of the output's text (text/html values with their character references decoded: "&amp;#215;" is "×").</summary>
+    public string AllText => string.Join('\n', new[] { StreamText, Error ?? "" }.Concat(Data
+        .Where(d => d.Key.StartsWith("text/", StringComparison.Ordinal))
+        .Select(d => d.Key == "text/html" ? System.Net.WebUtility.HtmlDecode(d.Value) : d.Value)));
 }

@@ -64,7 +64,7 @@ public sealed partial class JupyterProtocolTests(PrivateJupyter jupyter, ITestOu
         var notebook = await ExecuteAsync("1-1.Gradient_descent_MSE.ipynb");
 
         // x = [1, 2, 3], y = 2x: J(0) = mean(y²) = 56/3, J'(0) = -(2/3)·Σxy = -56/3, a* = Σxy/Σx² = 2.
-        AssertShows(notebook.CellWith("SlopeLoss.ClosedFormSlope(x, y))"), 56.0 / 3, -56.0 / 3, 2);
+        AssertShows(notebook.CellWith("SlopeLoss.Gradient(0, x, y)"), 56.0 / 3, -56.0 / 3, 2);
         AssertShows(notebook.CellWith("slope -= rate"), 2, 8);
         // m = mean x² = 14/3: one-step rate 1/(2m) = 3/28, divergence from 1/m = 3/14.
         AssertShows(notebook.CellWith("LearningRateStudy.OptimalRate(x)"), 3.0 / 28, 3.0 / 14);
@@ -96,6 +96,11 @@ public sealed partial class JupyterProtocolTests(PrivateJupyter jupyter, ITestOu
         Assert.Equal(Sigmoid(w + b), run["PassAt1h"], 1e-6);
         Assert.Equal(Sigmoid((7 * w) + b), run["PassAt7h"], 1e-6);
         Assert.InRange(run["DecisionBoundary"], 1, 6);
+
+        // softmax([2, 1, 0.1]) = e^z / Σe^z, shown to 4 significant digits.
+        double[] logits = [2, 1, 0.1];
+        var softmax = logits.Select(z => (Math.Exp(z) / logits.Sum(Math.Exp)).ToString("G4", CultureInfo.InvariantCulture));
+        Assert.Contains($"Logits = 2, 1, 0.1, Softmax = {string.Join(", ", softmax)},", notebook.CellWith("lesson.Softmax.Select(").Text, StringComparison.Ordinal);
     }
 
     [JupyterFact]
@@ -104,9 +109,16 @@ public sealed partial class JupyterProtocolTests(PrivateJupyter jupyter, ITestOu
         var notebook = await ExecuteAsync("4-1.Inception_Module.ipynb");
 
         // A 5×5 convolution 192 → 32 channels on 28×28: 28·28·25·192·32 multiply-adds.
-        AssertShows(notebook.CellWith("StraightByFormula"), 28.0 * 28 * 25 * 192 * 32);
-        // Inception 3a concatenates 64 + 128 + 32 + 32 = 256 channels at 28×28.
-        Assert.Contains("1×256×28×28", notebook.CellWith("var module = new InceptionModule(").Text, StringComparison.Ordinal);
+        // With a 1×1 reduction to 16 channels first: 28·28·(192·16 + 25·16·32).
+        AssertShows(notebook.CellWith("StraightByFormula"), 28.0 * 28 * 25 * 192 * 32, 28.0 * 28 * ((192 * 16) + (25 * 16 * 32)));
+
+        // Inception 3a concatenates 64 + 128 + 32 + 32 = 256 channels at 28×28. Its parameters: the bias-free
+        // convolutions' weights plus each batch norm's scale and shift (2 per channel).
+        var module = notebook.CellWith("var module = new InceptionModule(");
+        Assert.Contains("Output = 1×256×28×28", module.Text, StringComparison.Ordinal);
+        const double convolutions = (192 * 64) + (192 * 96) + (9 * 96 * 128) + (192 * 16) + (25 * 16 * 32) + (192 * 32);
+        const double batchNorms = 2 * (64 + 96 + 128 + 16 + 32 + 32);
+        AssertShows(module, convolutions + batchNorms);
     }
 
     /// <summary>
