@@ -110,8 +110,8 @@ public sealed class PrivateJupyter : IDisposable
     public string KernelSpecFile => Path.Combine(JupyterPath, "kernels", KernelName, "kernel.json");
 
     /// <summary>
-    /// Runs <c>python3 scripts/install-jupyter-kernel.py --jupyter-path …</c> once (it restores the pinned tool if
-    /// needed) and returns what it printed.
+    /// Runs <c>python3 scripts/install-jupyter-kernel.py --jupyter-path …</c> once, after the tests' shared
+    /// <see cref="KernelTool"/> has restored the pinned tool, and returns what it printed.
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait (the script is killed).</param>
     public async Task<string> InstallKernelAsync(CancellationToken cancellationToken)
@@ -121,6 +121,7 @@ public sealed class PrivateJupyter : IDisposable
         {
             if (_installOutput is null)
             {
+                await KernelTool.EnsureRestoredAsync(RepositoryRoot, cancellationToken);
                 var script = Path.Combine(RepositoryRoot.FullName, "scripts", "install-jupyter-kernel.py");
                 var run = await RunAsync("python3", [script, "--jupyter-path", JupyterPath], RepositoryRoot.FullName, TimeSpan.FromMinutes(10), cancellationToken);
                 Assert.True(run.ExitCode == 0, $"{script} failed ({run.ExitCode}):\n{run.StandardOutput}\n{run.StandardError}");

@@ -18,7 +18,6 @@ namespace Studying.DeepLearning.Tests.Notebooks;
 [Collection(NotebookKernels.Name)]
 public sealed partial class JupyterProtocolTests(PrivateJupyter jupyter, ITestOutputHelper output) : IClassFixture<PrivateJupyter>
 {
-    private const string ToolId = "microsoft.dotnet-interactive";
     private static readonly TimeSpan s_notebookLimit = TimeSpan.FromMinutes(20);
 
     [JupyterFact]
@@ -27,12 +26,9 @@ public sealed partial class JupyterProtocolTests(PrivateJupyter jupyter, ITestOu
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         output.WriteLine(await jupyter.InstallKernelAsync(cancellation.Token));
 
-        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(jupyter.RepositoryRoot.FullName, ".config", "dotnet-tools.json")))!;
-        var version = (string)manifest["tools"]![ToolId]!["version"]!;
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var dll = Path.Combine(Path.GetFullPath(packages), ToolId, version, "tools", "net10.0", "any", "Microsoft.DotNet.Interactive.App.dll");
+        // The shared test helper's own answer: <global-packages>/microsoft.dotnet-interactive/<pinned version>.
+        var package = await KernelTool.PackageFolderAsync(jupyter.RepositoryRoot, cancellation.Token);
+        var dll = Path.Combine(package, "tools", "net10.0", "any", "Microsoft.DotNet.Interactive.App.dll");
 
         var spec = JsonNode.Parse(File.ReadAllText(jupyter.KernelSpecFile))!;
         var argv = spec["argv"]!.AsArray().Select(a => (string?)a ?? "(null)").ToArray();
