@@ -84,12 +84,15 @@ def kernel_dll(version):
 
 
 def default_kernels_folder():
+    # Ask the `jupyter` command itself: its Python may not be this one (pyenv, a virtual environment).
     try:
-        from jupyter_core.paths import jupyter_data_dir
-    except ImportError:
-        fail("Jupyter is not installed (no jupyter_core): on Debian, "
-             "apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel.")
-    return pathlib.Path(jupyter_data_dir()) / "kernels"
+        listing = subprocess.run(["jupyter", "--data-dir"], capture_output=True, text=True)
+    except FileNotFoundError:
+        listing = None
+    if listing is None or listing.returncode != 0 or not listing.stdout.strip():
+        fail("`jupyter --data-dir` did not answer: install Jupyter (Debian: apt-get install -y jupyter-nbconvert "
+             "python3-nbclient jupyter-client python3-ipykernel), or give --jupyter-path DIR.")
+    return pathlib.Path(listing.stdout.strip().splitlines()[-1]) / "kernels"
 
 
 def main():

@@ -7,7 +7,8 @@ namespace Studying.DeepLearning.Tests.Notebooks;
 
 /// <summary>
 /// Whether Debian's Jupyter packages are installed (jupyter-nbconvert, python3-nbclient, jupyter-client,
-/// python3-ipykernel): checked once per test run, by asking python3 to import them and looking for the commands.
+/// python3-ipykernel): checked once per test run, by looking for the commands and asking the Python that
+/// <c>jupyter-nbconvert</c> runs on (its #! line; not necessarily the first python3 on PATH) to import them.
 /// </summary>
 internal static class JupyterAvailability
 {
@@ -15,6 +16,7 @@ internal static class JupyterAvailability
     public const string Packages = "jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel";
 
     private static readonly string[] s_commands = ["python3", "jupyter", "jupyter-nbconvert"];
+    private const string Modules = "nbconvert, nbclient, jupyter_client";
     private static readonly Lazy<string?> s_missing = new(FindMissing);
 
     /// <summary>Null when everything is there, else one line saying what is missing and what to install.</summary>
@@ -28,9 +30,10 @@ internal static class JupyterAvailability
             return Message($"no {string.Join(", ", commands)} on PATH");
         }
 
+        var python = Interpreter(FindOnPath("jupyter-nbconvert")!) ?? "python3";
         try
         {
-            using var process = Process.Start(new ProcessStartInfo("python3", ["-c", "import nbconvert, nbclient, jupyter_client, ipykernel"])
+            using var process = Process.Start(new ProcessStartInfo(python, ["-c", $"import {Modules}"])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -40,15 +43,29 @@ internal static class JupyterAvailability
             if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
             {
                 process.Kill(entireProcessTree: true);
-                return Message("python3 did not import nbconvert, nbclient, jupyter_client and ipykernel within 60 s");
+                return Message($"{python} did not import {Modules} within 60 s");
             }
 
-            return process.ExitCode == 0 ? null : Message($"python3 cannot import them ({LastLine(error.Result)})");
+            return process.ExitCode == 0 ? null : Message($"{python} cannot import {Modules}: {LastLine(error.Result)}");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            return Message($"python3 did not start ({e.Message})");
+            return Message($"{python} did not start ({e.Message})");
         }
+    }
+
+    // "#!/usr/bin/python3" → "/usr/bin/python3"; "#!/usr/bin/env python3" → "python3"; null without a #! line.
+    private static string? Interpreter(string script)
+    {
+        using var reader = new StreamReader(script);
+        var line = reader.ReadLine();
+        if (line is null || !line.StartsWith("#!", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = line[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length == 0 ? null : Path.GetFileName(parts[0]) == "env" && parts.Length > 1 ? parts[1] : parts[0];
     }
 
     private static string Message(string what) =>
