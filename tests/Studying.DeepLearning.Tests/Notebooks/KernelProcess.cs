@@ -252,7 +252,12 @@ internal sealed class KernelProcess : IDisposable
         return relative == "." || (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative));
     }
 
-    private static void ConfigureEnvironment(IDictionary<string, string?> environment)
+    /// <summary>
+    /// The environment of a kernel process: no MSBuild variables of the test run, no telemetry or first-run
+    /// experience, and the notebooks' quick setting (also used for kernels that Jupyter starts).
+    /// </summary>
+    /// <param name="environment">A <see cref="ProcessStartInfo.Environment"/> to adjust.</param>
+    internal static void ConfigureEnvironment(IDictionary<string, string?> environment)
     {
         // `dotnet test` runs the test host with MSBuild's own variables set; inherited by the kernel they would
         // point its `#r "nuget:"` restores at the test run's MSBuild instead of the SDK's. VS Code has none of them.
