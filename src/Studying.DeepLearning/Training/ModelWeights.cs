@@ -203,6 +203,12 @@ public static class ModelWeights
                 throw new InvalidDataException($"{path} is not a TorchSharp weights file: it announces {count} entries.");
             for (var i = 0; i < count; i++)
             {
+                // BinaryReader's string: a 7-bit-encoded byte length, then UTF-8; check the length against the file first.
+                var nameAt = stream.Position;
+                var nameBytes = ReadLeb128(reader);
+                if (nameBytes < 0 || nameBytes > stream.Length - stream.Position)
+                    throw new InvalidDataException($"{path} is not a TorchSharp weights file: entry {i}'s name at byte {nameAt} announces {nameBytes} bytes, {stream.Length - stream.Position} remain.");
+                stream.Position = nameAt;
                 var name = reader.ReadString();
                 var start = stream.Position;
                 var type = (ScalarType)ReadLeb128(reader);
@@ -210,9 +216,14 @@ public static class ModelWeights
                 if (!Enum.IsDefined(type) || rank is < 0 or > 16)
                     throw new InvalidDataException($"{path} is not a TorchSharp weights file: entry {i} ('{name}') has element type {(int)type} and rank {rank}.");
                 var shape = new long[rank];
+                var bytes = (long)ElementSize(type);
                 for (var d = 0; d < rank; d++)
+                {
                     shape[d] = ReadLeb128(reader);
-                var bytes = shape.Aggregate(1L, (a, b) => a * b) * ElementSize(type);
+                    if (shape[d] < 0)
+                        throw new InvalidDataException($"{path} is not a TorchSharp weights file: entry {i} ('{name}') has a negative dimension {shape[d]}.");
+                    bytes = checked(bytes * shape[d]);
+                }
                 if (stream.Length - stream.Position < bytes)
                     throw new InvalidDataException($"{path} is truncated: entry {i} ('{name}') needs {bytes} bytes, {stream.Length - stream.Position} remain.");
                 stream.Position = start;
@@ -223,7 +234,8 @@ public static class ModelWeights
                 throw new InvalidDataException($"{path} has {stream.Length - stream.Position} bytes after its {count} entries: not a single TorchSharp weights file.");
             return tensors;
         }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException or OverflowException)
+        // ExternalException: a native error from TorchSharp's tensor reader, which must still name the file.
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException or OverflowException or System.Runtime.InteropServices.ExternalException)
         {
             foreach (var tensor in tensors.Values)
                 tensor.Dispose();

@@ -126,4 +126,62 @@ public class ModelWeightsTests
         AssertSameState(second, check);
         Assert.Equal(["w.pt"], Directory.GetFiles(folder.Path).Select(Path.GetFileName));
     }
+
+    /// <summary>A TorchSharp-format header whose sizes are absurd is refused from the header, naming the file, before any tensor is read.</summary>
+    [Theory]
+    [InlineData(new long[] { 1L << 62, 4 }, "")] // 2^62 · 4 · 4 bytes overflows a long
+    [InlineData(new long[] { -1 }, "negative dimension")] // LEB128 of 2^64 − 1: a dimension ≥ 2^63
+    [InlineData(new long[] { 1L << 40 }, "truncated")] // 4 TiB announced, a few bytes present
+    public void Describe_OfAHeaderWithAbsurdSizes_SaysSoAndNamesTheFile(long[] dimensions, string words)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("absurd.dat");
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            WriteLeb128(writer, 1);
+            writer.Write("w");
+            WriteLeb128(writer, (long)ScalarType.Float32);
+            WriteLeb128(writer, dimensions.Length);
+            foreach (var d in dimensions)
+                WriteLeb128(writer, d);
+            writer.Write(new byte[16]);
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelWeights.Describe(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains(words, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An entry name announcing more bytes than the file holds is refused before it is read.</summary>
+    [Fact]
+    public void Describe_OfANameLongerThanTheFile_SaysSoAndNamesTheFile()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("long-name.dat");
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            WriteLeb128(writer, 1);
+            WriteLeb128(writer, 1 << 30); // the name's byte count, far past the end
+            writer.Write(new byte[8]);
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelWeights.Describe(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("name", error.Message, StringComparison.Ordinal);
+    }
+
+    // Unsigned LEB128, as TorchSharp writes counts, types, ranks and dimensions (a negative value as its 64-bit pattern).
+    private static void WriteLeb128(BinaryWriter writer, long value)
+    {
+        var v = unchecked((ulong)value);
+        do
+        {
+            var b = (byte)(v & 0x7F);
+            v >>= 7;
+            writer.Write(v == 0 ? b : (byte)(b | 0x80));
+        }
+        while (v != 0);
+    }
 }
