@@ -25,9 +25,17 @@ internal static class BareTrainingLoop
     /// <param name="afterStep">Called after each step (its scope closed) with the steps done, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <returns>The sum of loss × batch size, and the correct training predictions.</returns>
+    /// <exception cref="ArgumentException">
+    /// Logits that are not [batch, source classes] floating point, or (first batch) targets outside the classes —
+    /// checked before the loss's native call.
+    /// </exception>
     public static (double LossSum, long Correct) TrainEpoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, IBatchSource source, long seed,
         Device device, Action<int>? afterStep = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(source);
+        var classes = source.ClassNames.Count;
         using var generator = Trainer.EpochGenerator(seed, 1, device);
         using var ambient = TrainingRandom.Use(generator);
         model.train();
@@ -44,6 +52,9 @@ internal static class BareTrainingLoop
                 var targets = batch.Targets.to(device);
                 optimizer.zero_grad();
                 var logits = model.call(inputs);
+                // Metadata every step (as the trainer checks), the targets' range on the first step only: the loop is timed.
+                if (LogitsProblem(logits, targets, classes, steps + 1, checkTargetRange: steps == 0) is { } problem)
+                    throw new ArgumentException(problem.Message, problem.InSource ? nameof(source) : nameof(model));
                 var loss = nn.functional.cross_entropy(logits, targets);
                 total += loss.item<float>() * batch.Count;
                 loss.backward();
@@ -54,6 +65,25 @@ internal static class BareTrainingLoop
             afterStep?.Invoke(++steps);
         }
         return (total, correct.item<long>());
+    }
+
+    /// <summary>
+    /// What is wrong unless the logits are floating point [batch, classes] for targets [batch] and, with
+    /// <paramref name="checkTargetRange"/>, every target is a class index (one reduction, read back); null when fine.
+    /// </summary>
+    private static (string Message, bool InSource)? LogitsProblem(Tensor logits, Tensor targets, int classes, int batch, bool checkTargetRange)
+    {
+        if (logits.dim() != 2 || logits.shape[0] != targets.shape[0] || logits.shape[1] != classes)
+            return ($"The model's output for batch {batch} has shape [{string.Join(", ", logits.shape)}], but logits [{targets.shape[0]}, {classes}] were expected: one row per input and one column per class of the source.", false);
+        if (!logits.is_floating_point())
+            return ($"The model's output for batch {batch} is {logits.dtype}; logits must be floating point.", false);
+        if (!checkTargetRange)
+            return null;
+        using var scope = NewDisposeScope();
+        var (min, max) = (targets.min().item<long>(), targets.max().item<long>());
+        return min < 0 || max >= classes
+            ? ($"Batch {batch} holds class index {(min < 0 ? min : max)}, but the source has {classes} classes (0–{classes - 1}).", true)
+            : null;
     }
 
     /// <summary>Seconds <paramref name="run"/> takes, started from a collected heap so that it does not pay for earlier garbage.</summary>

@@ -254,7 +254,18 @@ internal sealed class KernelProcess : IDisposable
         return relative == "." || (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative));
     }
 
-    private static void ConfigureEnvironment(IDictionary<string, string?> environment, IReadOnlyDictionary<string, string> extra)
+    /// <summary>
+    /// The environment of a kernel process: no MSBuild variables of the test run, no telemetry or first-run
+    /// experience, and the notebooks' quick setting (also used for kernels that Jupyter starts).
+    /// </summary>
+    /// <param name="environment">A <see cref="ProcessStartInfo.Environment"/> to adjust.</param>
+    internal static void ConfigureEnvironment(IDictionary<string, string?> environment) =>
+        ConfigureEnvironment(environment, NotebookRunnerOptions.DefaultEnvironment);
+
+    /// <summary>As <see cref="ConfigureEnvironment(IDictionary{string, string?})"/>, with the caller's variables for the notebooks.</summary>
+    /// <param name="environment">A <see cref="ProcessStartInfo.Environment"/> to adjust.</param>
+    /// <param name="extra">Variables set last, e.g. STUDYDL_NOTEBOOK_QUICK=1.</param>
+    internal static void ConfigureEnvironment(IDictionary<string, string?> environment, IReadOnlyDictionary<string, string> extra)
     {
         // `dotnet test` (or `dotnet run`) runs the host with MSBuild's own variables set; inherited by the kernel they would
         // point its `#r "nuget:"` restores at the caller's MSBuild instead of the SDK's. VS Code has none of them.

@@ -27,7 +27,10 @@ public sealed record NotebookRunnerOptions
     /// Extra environment variables for the kernel process. The default, <c>STUDYDL_NOTEBOOK_QUICK=1</c>, makes
     /// notebooks with long experiments run them at their small size (Notebook.QuickRun), as the tests do.
     /// </summary>
-    public IReadOnlyDictionary<string, string> Environment { get; init; } =
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = DefaultEnvironment;
+
+    /// <summary>The default <see cref="Environment"/>: <c>STUDYDL_NOTEBOOK_QUICK=1</c>.</summary>
+    public static IReadOnlyDictionary<string, string> DefaultEnvironment { get; } =
         new Dictionary<string, string>(StringComparer.Ordinal) { [NotebookEnvironment.QuickRunVariable] = "1" };
 
     /// <summary>Stop at the first failed cell, as Jupyter's "Run All" does (later cells are reported as not run).</summary>

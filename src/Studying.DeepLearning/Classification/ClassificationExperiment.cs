@@ -18,7 +18,10 @@ namespace Studying.DeepLearning.Classification;
 /// <param name="Seed">Seeds weights, splits, shuffling and augmentation.</param>
 public sealed record ExperimentOptions(string Model, string Dataset, int Epochs = 10, int BatchSize = 128, double LearningRate = 1e-3, int Seed = 0)
 {
-    /// <summary>A folder holding the data set's files (searched first), or <see langword="null"/> for the usual search.</summary>
+    /// <summary>
+    /// The folder holding the data set's files — only it is read (<see cref="DataSetSources.Explicit"/>: no other
+    /// copy, no download) — or <see langword="null"/> for the usual search (<see cref="DataSetSources.Default"/>).
+    /// </summary>
     public string? DataFolder { get; init; }
 
     /// <summary>The optimiser (default Adam).</summary>
@@ -88,6 +91,9 @@ public sealed record ExperimentResult(string Model, string Dataset, long Paramet
     /// <summary>The per-epoch history (also inside <see cref="Training"/>), at the top level for quick reading.</summary>
     public IReadOnlyList<EpochRecord> History => Training.History.Epochs;
 
+    /// <summary>The data files read (full paths, sizes, SHA-256); empty for the tables bundled with the library.</summary>
+    public IReadOnlyList<DataFile> DataFiles { get; init; } = [];
+
     /// <summary>Training curves, the confusion matrix and (for images) a sample grid.</summary>
     [JsonIgnore]
     public IReadOnlyDictionary<string, Figure> Figures { get; init; } = new Dictionary<string, Figure>();
@@ -113,7 +119,7 @@ public static class ClassificationExperiment
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         TorchRuntime.EnsureLoaded();
-        var (train, validation, test, createModel, figures) = Prepare(options, log, cancellationToken);
+        var (train, validation, test, createModel, figures, dataFiles) = Prepare(options, log, cancellationToken);
 
         torch.random.manual_seed(options.Seed);
         using var model = createModel();
@@ -138,6 +144,8 @@ public static class ClassificationExperiment
             ? Trainer.Resume(model, train, validation, trainerOptions, Path.Combine(options.CheckpointFolder!, TrainingCheckpoint.LastFileName), training, cancellationToken)
             : Trainer.Fit(model, train, validation, trainerOptions, training, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
+        if (result.Divergence is { } divergence)
+            throw new TrainingDivergedException(divergence, options.LearningRate);
         var evaluation = Trainer.Evaluate(model, test, device: device, cancellationToken: cancellationToken);
         log?.Report($"{result.Message} Test accuracy {evaluation.Accuracy:P2} after {seconds:F1} s of training.");
 
@@ -147,6 +155,7 @@ public static class ClassificationExperiment
         return new ExperimentResult(options.Model, options.Dataset, parameters, train.SampleCount, evaluation.Accuracy, evaluation.Loss, seconds, result, evaluation, peaks)
         {
             Figures = figures,
+            DataFiles = dataFiles,
         };
     }
 
@@ -161,7 +170,7 @@ public static class ClassificationExperiment
     {
         if (!Datasets.Contains(options.Dataset))
             throw new ArgumentException($"Unknown data set '{options.Dataset}'. Choose one of: {string.Join(", ", Datasets)}.", nameof(options));
-        if (options.ImageModel is null && !ClassifierModels.Names.Contains(options.Model))
+        if (options.ImageModel is null && !ClassifierModels.Names.Contains(options.Model, StringComparer.OrdinalIgnoreCase))
             throw new ArgumentException($"Unknown model '{options.Model}'. Choose one of: {string.Join(", ", ClassifierModels.Names)}.", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1, nameof(options.Epochs));
         if (options.Resume && (options.CheckpointFolder is null || !File.Exists(Path.Combine(options.CheckpointFolder, TrainingCheckpoint.LastFileName))))
@@ -176,7 +185,7 @@ public static class ClassificationExperiment
             throw new ArgumentOutOfRangeException(nameof(options), options.ValidationFraction, "The validation fraction must be between 0 and 0.5.");
     }
 
-    private static (IBatchSource Train, IBatchSource Validation, IBatchSource Test, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> Model, Dictionary<string, Figure> Figures)
+    private static (IBatchSource Train, IBatchSource Validation, IBatchSource Test, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> Model, Dictionary<string, Figure> Figures, IReadOnlyList<DataFile> DataFiles)
         Prepare(ExperimentOptions options, IProgress<string>? log, CancellationToken cancellationToken)
     {
         var figures = new Dictionary<string, Figure>();
@@ -189,7 +198,7 @@ public static class ClassificationExperiment
         };
         if (sample is { } table)
         {
-            if (options.ImageModel is not null || !ClassifierModels.TableNames.Contains(options.Model))
+            if (options.ImageModel is not null || !ClassifierModels.TableNames.Contains(options.Model, StringComparer.OrdinalIgnoreCase))
                 throw new ArgumentException($"The model '{options.Model}' takes images; for the table '{options.Dataset}' choose one of: {string.Join(", ", ClassifierModels.TableNames)}.", nameof(options));
             var split = TabularSplit.Create(TabularCsv.Load(table), seed: options.Seed);
             log?.Report("class balance: " + string.Join("; ", split.Balance.Select(b => $"{b.Split} {string.Join("/", b.PerClass)}")));
@@ -197,10 +206,10 @@ public static class ClassificationExperiment
                 new TabularBatchSource(split.Validation, options.BatchSize, shuffle: false),
                 new TabularBatchSource(split.Test, options.BatchSize, shuffle: false),
                 () => ClassifierModels.CreateForTable(options.Model, split.Train.FeatureCount, split.Train.ClassNames.Count),
-                figures);
+                figures, []);
         }
 
-        var sources = DataSetSources.Default(options.DataFolder);
+        var sources = options.DataFolder is { } folder ? DataSetSources.Explicit(folder) : DataSetSources.Default();
         var splits = options.Dataset switch
         {
             "fashion-mnist" => IdxDataSet.FashionMnist.Load(sources, log, cancellationToken),
@@ -208,6 +217,8 @@ public static class ClassificationExperiment
             _ => Cifar10Reader.Load(sources, log, cancellationToken),
         };
         log?.Report($"{splits.Train.Name}: {splits.Train.Count:N0} training and {splits.Test.Count:N0} test images from {splits.Folder}");
+        splits.EnsureSameGeometry();
+        var dataFiles = FilesOf(options.Dataset, splits.Folder).Select(DataFile.Of).ToArray();
         figures["samples"] = SampleGridChart.Draw(splits.Test);
 
         var (trainImages, validationImages) = HoldOut(splits.Train, options);
@@ -220,8 +231,17 @@ public static class ClassificationExperiment
             () => options.ImageModel is { } build
                 ? build(trainImages)
                 : ClassifierModels.Create(options.Model, trainImages.Channels, (trainImages.Height, trainImages.Width), trainImages.ClassNames.Count),
-            figures);
+            figures, dataFiles);
     }
+
+    // The files a data set was read from: the four IDX files, or CIFAR-10's archive or its batch files (and class names).
+    private static IEnumerable<string> FilesOf(string dataset, string folder) => dataset switch
+    {
+        "fashion-mnist" => IdxDataSet.FashionMnist.Files.Select(f => Path.Combine(folder, f.FileName)),
+        "mnist" => IdxDataSet.Mnist.Files.Select(f => Path.Combine(folder, f.FileName)),
+        _ when File.Exists(folder) => [folder],
+        _ => Cifar10Reader.BatchFiles.Append("batches.meta.txt").Select(f => Path.Combine(folder, f)).Where(File.Exists),
+    };
 
     // A seeded shuffle splits the official training set into training and validation images; the test set stays untouched.
     private static (ImageDataSet Train, ImageDataSet Validation) HoldOut(ImageDataSet all, ExperimentOptions options)

@@ -19,7 +19,7 @@ namespace Studying.DeepLearning.Classification;
 public sealed class MultilayerPerceptron : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential layers;
-    private readonly Func<ScalarType> parameterType;
+    private readonly Func<Tensor> firstWeight;
 
     /// <summary>The hidden sizes of the Fashion-MNIST benchmark's MLP (88.33 % test accuracy).</summary>
     public static IReadOnlyList<int> BenchmarkHiddenSizes { get; } = [256, 128, 100];
@@ -59,7 +59,7 @@ public sealed class MultilayerPerceptron : nn.Module<Tensor, Tensor>
         }
         modules.Add(("logits", nn.Linear(width, classes)));
         var first = (Linear)modules[1].Item2;
-        parameterType = () => first.weight!.dtype;
+        firstWeight = () => first.weight!;
         layers = nn.Sequential(modules);
         RegisterComponents();
     }
@@ -81,7 +81,7 @@ public sealed class MultilayerPerceptron : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input does not hold <see cref="InputFeatures"/> values per sample, or its element type is not the parameters'.</exception>
     public override Tensor forward(Tensor input)
     {
-        ModelInput.RequireFlattenable(input, nameof(MultilayerPerceptron), parameterType(), InputFeatures);
+        ModelInput.RequireFlattenable(input, nameof(MultilayerPerceptron), firstWeight(), InputFeatures);
         if (BatchNorm && training && input.shape[0] < 2)
             throw new ArgumentException($"{nameof(MultilayerPerceptron)} with batch norm needs at least 2 samples per batch in training mode (got {input.shape[0]}): batch statistics of one sample are undefined. Call eval() to predict single samples, or drop the last incomplete batch.", nameof(input));
         return layers.forward(input);

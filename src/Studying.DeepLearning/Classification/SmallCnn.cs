@@ -85,7 +85,7 @@ public sealed class SmallCnn : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         ModelInput.Require(input, nameof(SmallCnn), "batch, channels, height, width",
-            ((Conv2d)features[0]).weight!.dtype, InputChannels, Height, Width);
+            ((Conv2d)features[0]).weight!, InputChannels, Height, Width);
         using var scope = NewDisposeScope();
         return head.forward(features.forward(input)).MoveToOuterDisposeScope();
     }

@@ -42,7 +42,7 @@ public sealed class SoftmaxRegression : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input does not hold <see cref="InputFeatures"/> float32 values per sample.</exception>
     public override Tensor forward(Tensor input)
     {
-        ModelInput.RequireFlattenable(input, nameof(SoftmaxRegression), linear.weight!.dtype, InputFeatures);
+        ModelInput.RequireFlattenable(input, nameof(SoftmaxRegression), linear.weight!, InputFeatures);
         using var flat = flatten.forward(input);
         return linear.forward(flat);
     }

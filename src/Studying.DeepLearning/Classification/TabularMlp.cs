@@ -51,7 +51,7 @@ public sealed class TabularMlp : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input is not float32 [batch, <see cref="InputFeatures"/>].</exception>
     public override Tensor forward(Tensor input)
     {
-        ModelInput.Require(input, nameof(TabularMlp), "batch, features", hidden.weight!.dtype, InputFeatures);
+        ModelInput.Require(input, nameof(TabularMlp), "batch, features", hidden.weight!, InputFeatures);
         using var scope = NewDisposeScope();
         var h = relu.forward(hidden.forward(input));
         if (dropout is not null)

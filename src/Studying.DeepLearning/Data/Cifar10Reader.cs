@@ -40,6 +40,17 @@ public static class Cifar10Reader
     public static ImageSplits Load(DataSetSources? sources = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         sources ??= DataSetSources.Default();
+        if (sources.IsExplicit)
+        {
+            // The folder the user named, and nothing else: the extracted batches (in it or its cifar-10-batches-bin), or the archive.
+            var folder = sources.Folder!;
+            var extracted = Directory.Exists(Path.Combine(folder, FolderName)) ? Path.Combine(folder, FolderName) : folder;
+            if (File.Exists(Path.Combine(folder, ArchiveName)) && !BatchFiles.All(f => File.Exists(Path.Combine(extracted, f))))
+                return ReadArchive(Path.Combine(folder, ArchiveName));
+            DataSetSources.RequireFiles(Name, extracted, BatchFiles, ArchiveName);
+            progress?.Report($"{Name}: found {extracted}");
+            return ReadFolder(extracted);
+        }
         foreach (var folder in sources.Candidates(Name))
         {
             foreach (var extracted in new[] { Path.Combine(folder, FolderName), folder })
@@ -112,19 +123,27 @@ public static class Cifar10Reader
     /// <param name="stream">The file's content.</param>
     /// <param name="name">The file's name for errors.</param>
     /// <param name="length">The content's length in bytes.</param>
-    /// <exception cref="InvalidDataException">A length that is not whole records, a short read, or a label ≥ 10.</exception>
+    /// <exception cref="InvalidDataException">
+    /// An empty file, a length that is not whole records, content shorter than <paramref name="length"/> ("truncated at
+    /// byte N of M expected"; nothing is allocated for bytes that are not there), or a label ≥ 10.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative <paramref name="length"/>.</exception>
     public static (byte[] Labels, byte[] Pixels) ReadBatch(Stream stream, string name, long length)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (length == 0 || length % RecordSize != 0)
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (length == 0)
+            throw new InvalidDataException($"{name}: the file is empty (0 bytes); a CIFAR-10 batch holds {RecordSize}-byte records (1 label + 3,072 pixels).");
+        if (length % RecordSize != 0)
             throw new InvalidDataException($"{name}: {length} bytes is not a whole number of {RecordSize}-byte records (1 label + 3,072 pixels); "
                 + (length < RecordSize ? "the file is too short for even one record." : $"record {length / RecordSize} (from offset {length / RecordSize * RecordSize}) is cut off after {length % RecordSize} bytes."));
         if (length > (long)Array.MaxLength)
             throw new InvalidDataException($"{name}: {length} bytes is too large for a batch file.");
-        var content = GC.AllocateUninitializedArray<byte>((int)length);
-        var read = stream.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
-        if (read < content.Length)
-            throw new InvalidDataException($"{name}: truncated — {length} bytes expected but the content ends at offset {read}, inside record {read / RecordSize}.");
+        // The length may come from a tar header: the buffer grows only as the bytes actually arrive.
+        var (content, read) = BoundedRead.UpTo(stream, (int)length);
+        if (read < length)
+            throw new InvalidDataException($"{name}: truncated at byte {read} of {length} expected — the content ends at offset {read}, inside record {read / RecordSize}.");
         var count = (int)(length / RecordSize);
         var labels = new byte[count];
         var pixels = GC.AllocateUninitializedArray<byte>(count * (RecordSize - 1));

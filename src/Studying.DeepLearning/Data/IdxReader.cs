@@ -6,7 +6,9 @@ namespace Studying.DeepLearning.Data;
 /// <summary>
 /// Reads IDX files (MNIST, Fashion-MNIST), gzip-compressed or not: a big-endian header (magic 0x00000803 and
 /// count, rows, columns for images; 0x00000801 and count for labels), then unsigned bytes. The whole payload is
-/// read into one buffer with large reads. Errors name the file and the offset in its (decompressed) content.
+/// read into one buffer with large reads, but the header's counts are never trusted for an allocation: an uncompressed
+/// file's length is checked first, and a gzip stream is read into a buffer that grows only as data arrives
+/// (doubling from 1 MiB). Errors name the file and the offset in its (decompressed) content.
 /// </summary>
 public static class IdxReader
 {
@@ -18,7 +20,10 @@ public static class IdxReader
 
     /// <summary>Reads an images file: the pixels [count, rows, columns] and the shape.</summary>
     /// <param name="path">A .gz or uncompressed IDX images file.</param>
-    /// <exception cref="InvalidDataException">Bad magic, a truncated file, or bytes after the last image.</exception>
+    /// <exception cref="InvalidDataException">
+    /// An empty file, bad magic, a count or size ≤ 0, a header whose sizes multiply past one array, a truncated file
+    /// ("truncated at byte N of M expected"), or bytes after the last image.
+    /// </exception>
     public static (byte[] Pixels, int Count, int Rows, int Columns) ReadImages(string path)
     {
         using var stream = OpenContent(path);
@@ -35,9 +40,11 @@ public static class IdxReader
         var count = Dimension(header, 4, name, "image count");
         var rows = Dimension(header, 8, name, "row count");
         var columns = Dimension(header, 12, name, "column count");
-        var size = (long)count * rows * columns;
-        if (size > Array.MaxLength)
-            throw new InvalidDataException($"{name}: {count} images of {rows}×{columns} ({size} bytes) are too many to hold in one array.");
+        // Each factor is below 2³¹, so each product of two is exact in 64 bits once the first is known to be small.
+        var imageSize = (long)rows * columns;
+        if (imageSize > Array.MaxLength || count > Array.MaxLength / imageSize)
+            throw new InvalidDataException($"{name}: the header at offset 4 promises {count} images of {rows}×{columns} ({(System.Numerics.BigInteger)count * imageSize} bytes), too many to hold in one array (at most {Array.MaxLength} bytes); the header is corrupt or the file is not an IDX images file.");
+        var size = count * imageSize;
         var pixels = ReadPayload(content, (int)size, 16, name, $"{count} images of {rows}×{columns}");
         return (pixels, count, rows, columns);
     }
@@ -107,6 +114,8 @@ public static class IdxReader
         {
             throw new InvalidDataException($"{name}: the gzip stream is corrupt ({e.Message}).", e);
         }
+        if (read == 0)
+            throw new InvalidDataException($"{name}: the file is empty (its content ends at offset 0); an IDX {kind} file starts with a {header.Length}-byte header.");
         if (read < header.Length)
             throw new InvalidDataException($"{name}: the file ends at offset {read}, inside the {header.Length}-byte IDX {kind} header.");
     }
@@ -129,18 +138,19 @@ public static class IdxReader
 
     private static byte[] ReadPayload(Stream content, int size, int headerSize, string name, string what)
     {
-        var payload = GC.AllocateUninitializedArray<byte>(size);
+        byte[] payload;
         int read;
         try
         {
-            read = content.ReadAtLeast(payload, size, throwOnEndOfStream: false);
+            // Never allocates for the header's promise before the data is there: a corrupt count of 2³⁰ costs 1 MiB, not 1 GiB.
+            (payload, read) = BoundedRead.UpTo(content, size);
         }
         catch (InvalidDataException e)
         {
             throw new InvalidDataException($"{name}: the gzip stream is corrupt ({e.Message}).", e);
         }
         if (read < size)
-            throw new InvalidDataException($"{name}: truncated — the header promises {what} ({size} bytes after the {headerSize}-byte header) but the content ends at offset {headerSize + read}.");
+            throw new InvalidDataException($"{name}: truncated at byte {(long)headerSize + read} of {(long)headerSize + size} expected — the header promises {what} ({size} bytes after the {headerSize}-byte header) but the content ends at offset {headerSize + read}.");
         Span<byte> extra = stackalloc byte[1];
         if (content.Read(extra) != 0)
             throw new InvalidDataException($"{name}: there are bytes after offset {headerSize + size}, where {what} end; the header's count is wrong or the file is not one IDX file.");

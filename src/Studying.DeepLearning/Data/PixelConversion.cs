@@ -40,12 +40,33 @@ internal static class PixelConversion
         return tables;
     }
 
-    /// <summary>The float32 contents of a contiguous CPU tensor, writable.</summary>
-    public static Span<float> FloatSpan(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+    /// <summary>
+    /// The float32 contents of a contiguous CPU tensor, writable. Only float32 is accepted: reading another element
+    /// type's bytes as floats would give garbage, not an error.
+    /// </summary>
+    /// <exception cref="ArgumentException">A tensor that is not float32, not on the CPU or not contiguous.</exception>
+    public static Span<float> FloatSpan(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (tensor.dtype != ScalarType.Float32)
+            throw new ArgumentException($"Pixel conversion writes float32 tensors only; got a {tensor.dtype} tensor [{string.Join(", ", tensor.shape)}].", nameof(tensor));
+        if (tensor.device_type != TorchSharp.DeviceType.CPU)
+            throw new ArgumentException($"Pixel conversion writes CPU memory; the tensor [{string.Join(", ", tensor.shape)}] is on {tensor.device}. Convert on the CPU, then move it.", nameof(tensor));
+        if (!tensor.is_contiguous())
+            throw new ArgumentException($"Pixel conversion writes contiguous tensors; the tensor [{string.Join(", ", tensor.shape)}] is a strided view. Use .contiguous().", nameof(tensor));
+        return MemoryMarshal.Cast<byte, float>(tensor.bytes);
+    }
 
-    /// <summary>Converts planes of <paramref name="plane"/> bytes, channel after channel, with each channel's affine map.</summary>
+    /// <summary>Converts whole images (planes of <paramref name="plane"/> bytes, channel after channel) with each channel's affine map.</summary>
+    /// <exception cref="ArgumentException">A plane or channel count below 1, too few scales or offsets, a source that is not whole images, or a short destination.</exception>
     public static void Convert(ReadOnlySpan<byte> source, Span<float> destination, int plane, int channels, float[] scale, float[] offset)
     {
+        ArgumentNullException.ThrowIfNull(scale);
+        ArgumentNullException.ThrowIfNull(offset);
+        if (plane < 1 || channels < 1 || scale.Length < channels || offset.Length < channels)
+            throw new ArgumentException($"A plane of {plane} pixels and {channels} channel(s) with {scale.Length} scale(s) and {offset.Length} offset(s): planes and channels must be ≥ 1, with one scale and offset per channel.", nameof(channels));
+        if (source.Length % ((long)plane * channels) != 0)
+            throw new ArgumentException($"{source.Length} bytes are not whole images of {channels} plane(s) of {plane} pixels.", nameof(source));
         if (destination.Length < source.Length)
             throw new ArgumentException($"The destination holds {destination.Length} floats but {source.Length} are needed.", nameof(destination));
         if (channels == 1)

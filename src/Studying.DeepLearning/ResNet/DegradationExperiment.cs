@@ -27,7 +27,7 @@ public sealed record DegradationOptions(int TrainSamples = 5000, int TestSamples
     /// <summary>"fashion-mnist" (default, installed by the Debian package), "mnist" or "cifar10" (the paper's data).</summary>
     public string Dataset { get; init; } = "fashion-mnist";
 
-    /// <summary>A folder holding the data set's files (searched first), or <see langword="null"/> for the usual search.</summary>
+    /// <summary>The folder holding the data set's files — only it is read, never another copy — or <see langword="null"/> for the usual search.</summary>
     public string? DataFolder { get; init; }
 
     /// <summary>L2 weight decay of SGD (the paper's 1e-4).</summary>
@@ -53,7 +53,7 @@ public sealed record DegradationOptions(int TrainSamples = 5000, int TestSamples
 
 /// <summary>The gradient of one weighted layer's weights, measured on one batch at initialisation.</summary>
 /// <param name="Layer">1 for the first convolution, up to the depth for the classifier.</param>
-/// <param name="Parameter">The parameter's name in the model, such as <c>stages.stage2.block1.conv1.weight</c>.</param>
+/// <param name="Parameter">The parameter's name in the model, such as <c>layer2.0.conv1.weight</c>.</param>
 /// <param name="Norm">The Frobenius norm ‖∂L/∂W‖ of the cross-entropy's gradient.</param>
 public sealed record LayerGradient(int Layer, string Parameter, double Norm);
 
@@ -215,7 +215,10 @@ public static class DegradationExperiment
     /// <param name="source">Where the batch comes from (its first <paramref name="batchSize"/> images of epoch 1).</param>
     /// <param name="batchSize">Images in the batch.</param>
     /// <param name="device">Where the model lives (the batch is copied there), or <see langword="null"/> for <see cref="ComputeDevice.Current"/>.</param>
-    /// <exception cref="ArgumentException">A source without enough images for one batch.</exception>
+    /// <exception cref="ArgumentException">
+    /// A source without enough images for one batch, a model whose output is not logits [batch, source classes], or a
+    /// source whose targets are not class indices below its class count (checked before the loss's native call).
+    /// </exception>
     public static IReadOnlyList<LayerGradient> GradientNorms(nn.Module<Tensor, Tensor> model, IBatchSource source, int batchSize, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -243,7 +246,10 @@ public static class DegradationExperiment
         try
         {
             model.zero_grad();
-            nn.functional.cross_entropy(model.call(x), y).backward();
+            var logits = model.call(x);
+            TensorArguments.Classification(logits, y, source.ClassNames.Count, checkTargetRange: true,
+                $"The model's output for the gradient batch of {batchSize} images", nameof(model), nameof(source));
+            nn.functional.cross_entropy(logits, y).backward();
             var layers = model.named_parameters()
                 .Where(p => p.parameter.dim() >= 2 && p.name.EndsWith("weight", StringComparison.Ordinal))
                 .Select((p, i) => new LayerGradient(i + 1, p.name, p.parameter.grad is { } g ? g.norm().item<float>() : 0))
@@ -311,13 +317,15 @@ public static class DegradationExperiment
 
     private static ImageSplits LoadData(DegradationOptions options, IProgress<string>? log, CancellationToken cancellationToken)
     {
-        var sources = DataSetSources.Default(options.DataFolder);
-        return options.Dataset switch
+        var sources = options.DataFolder is { } folder ? DataSetSources.Explicit(folder) : DataSetSources.Default();
+        var splits = options.Dataset switch
         {
             "fashion-mnist" => IdxDataSet.FashionMnist.Load(sources, log, cancellationToken),
             "mnist" => IdxDataSet.Mnist.Load(sources, log, cancellationToken),
             _ => Cifar10Reader.Load(sources, log, cancellationToken),
         };
+        splits.EnsureSameGeometry();
+        return splits;
     }
 
     private static (ImageDataSet Train, ImageDataSet Test) Subsets(ImageSplits splits, DegradationOptions options)

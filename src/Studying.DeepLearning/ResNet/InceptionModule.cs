@@ -102,7 +102,7 @@ public sealed class InceptionModule : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input has another layout, channel count or element type (checked before any native call).</exception>
     public override Tensor forward(Tensor input)
     {
-        ResNetLayers.RequireImages(input, nameof(InceptionModule), InChannels, 1, ((Conv2d)branch1[0]).weight!.dtype, "a feature map needs at least one pixel.");
+        ResNetLayers.RequireImages(input, nameof(InceptionModule), InChannels, 1, ((Conv2d)branch1[0]).weight!, "a feature map needs at least one pixel.");
         using var scope = NewDisposeScope();
         return cat([branch1.call(input), branch2.call(input), branch3.call(input), branch4.call(input)], 1).MoveToOuterDisposeScope();
     }

@@ -115,7 +115,7 @@ public sealed class InceptionNet : nn.Module<Tensor, Tensor>, IImageNetwork
     }
 
     private void RequireInput(Tensor input) =>
-        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, fc.weight!.dtype,
+        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, fc.weight!,
             $"the network halves the image twice (a stride-2 stem, then a 2×2 max-pool), so it needs at least {MinimumImageSize}×{MinimumImageSize} pixels.");
 
     /// <inheritdoc />

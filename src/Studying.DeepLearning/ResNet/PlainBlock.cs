@@ -53,7 +53,7 @@ public sealed class PlainBlock : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input has another layout, channel count or element type (checked before any native call).</exception>
     public override Tensor forward(Tensor input)
     {
-        ResNetLayers.RequireImages(input, nameof(PlainBlock), InChannels, 1, conv1.weight!.dtype, "a feature map needs at least one pixel.");
+        ResNetLayers.RequireImages(input, nameof(PlainBlock), InChannels, 1, conv1.weight!, "a feature map needs at least one pixel.");
         using var scope = NewDisposeScope();
         var x = nn.functional.relu(bn1.call(conv1.call(input)));
         return nn.functional.relu(bn2.call(conv2.call(x))).MoveToOuterDisposeScope();

@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using Studying.DeepLearning.Infrastructure;
 using static TorchSharp.torch;
 
 namespace Studying.DeepLearning.ResNet;
@@ -46,17 +47,18 @@ internal static class ResNetLayers
 
     /// <summary>
     /// Throws unless <paramref name="input"/> is an image batch [batch, <paramref name="channels"/>, H, W] with
-    /// H, W ≥ <paramref name="minimumSize"/> in the element type <paramref name="dtype"/>.
+    /// H, W ≥ <paramref name="minimumSize"/> in the element type and on the device of <paramref name="parameter"/>.
     /// </summary>
     /// <param name="input">The tensor passed to <c>forward</c>.</param>
     /// <param name="model">The model or block, for the message.</param>
     /// <param name="channels">The channels its first convolution takes.</param>
     /// <param name="minimumSize">The smallest height and width it accepts.</param>
-    /// <param name="dtype">The element type of its parameters.</param>
+    /// <param name="parameter">One of its parameters (element type and device).</param>
     /// <param name="why">Why images must be that large, for the message.</param>
-    public static void RequireImages(Tensor input, string model, long channels, long minimumSize, ScalarType dtype, string why)
+    public static void RequireImages(Tensor input, string model, long channels, long minimumSize, Tensor parameter, string why)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var dtype = parameter.dtype;
         var expected = $"[batch, {channels}, height, width] with height and width ≥ {minimumSize}";
         if (input.dim() != 4)
             throw new ArgumentException($"{model} expects images {expected}, but got {input.dim()} dimension(s) {Shape(input)}.", nameof(input));
@@ -68,6 +70,7 @@ internal static class ResNetLayers
             throw new ArgumentException($"{model} expects images {expected}, but got {input.shape[2]}×{input.shape[3]} {Shape(input)}: {why}", nameof(input));
         if (input.dtype != dtype)
             throw new ArgumentException($"{model} has {dtype} parameters but got a {input.dtype} input {Shape(input)}; convert it with .to_type(ScalarType.{dtype}).", nameof(input));
+        TensorArguments.SameDevice(input, parameter, model, nameof(input));
     }
 
     /// <summary>A shape as [a, b, c].</summary>

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Studying.DeepLearning.Infrastructure;
+using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.TorchBasics;
 
@@ -24,8 +25,13 @@ public sealed class LinearRegressionModule : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>ŷ = x·wᵀ + b for x of shape [n, 1].</summary>
-    /// <param name="input">The inputs, one row per sample.</param>
-    public override Tensor forward(Tensor input) => linear.forward(input);
+    /// <param name="input">The inputs, one row per sample, in the parameters' element type and on their device.</param>
+    /// <exception cref="ArgumentException">Another shape than [n ≥ 1, 1], element type or device (checked before any native call).</exception>
+    public override Tensor forward(Tensor input)
+    {
+        ModelInput.Require(input, nameof(LinearRegressionModule), "batch, features", linear.weight!, 1);
+        return linear.forward(input);
+    }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -9,15 +9,16 @@ namespace Studying.DeepLearning.Training;
 /// </summary>
 internal static class ModelInput
 {
-    /// <summary>Throws unless the input is [batch, …] with the given trailing dimensions and the model's element type.</summary>
+    /// <summary>Throws unless the input is [batch, …] with the given trailing dimensions, the model's element type and device.</summary>
     /// <param name="input">The tensor passed to <c>forward</c>.</param>
     /// <param name="model">The model's name, for the message.</param>
     /// <param name="layout">What the dimensions mean, e.g. "batch, channels, height, width".</param>
-    /// <param name="dtype">The element type of the model's parameters.</param>
+    /// <param name="parameter">A parameter of the model: the input must have its element type and device.</param>
     /// <param name="trailing">The expected sizes after the batch dimension.</param>
-    public static void Require(Tensor input, string model, string layout, ScalarType dtype, params long[] trailing)
+    public static void Require(Tensor input, string model, string layout, Tensor parameter, params long[] trailing)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var dtype = parameter.dtype;
         var expected = $"[batch, {string.Join(", ", trailing)}] ({layout})";
         if (input.dim() != trailing.Length + 1)
             throw new ArgumentException($"{model} expects input {expected}, but got {input.dim()} dimension(s) {Shape(input)}.", nameof(input));
@@ -30,16 +31,18 @@ internal static class ModelInput
         }
         if (input.dtype != dtype)
             throw new ArgumentException($"{model} has {dtype} parameters but got a {input.dtype} input {Shape(input)}; convert it with .to_type(ScalarType.{dtype}).", nameof(input));
+        TensorArguments.SameDevice(input, parameter, model, nameof(input));
     }
 
-    /// <summary>Throws unless the input is [batch, …] whose trailing dimensions hold exactly <paramref name="features"/> values.</summary>
+    /// <summary>Throws unless the input is [batch, …] whose trailing dimensions hold exactly <paramref name="features"/> values, on the model's device.</summary>
     /// <param name="input">The tensor passed to <c>forward</c>.</param>
     /// <param name="model">The model's name, for the message.</param>
-    /// <param name="dtype">The element type of the model's parameters.</param>
+    /// <param name="parameter">A parameter of the model: the input must have its element type and device.</param>
     /// <param name="features">The number of values per sample the first layer takes.</param>
-    public static void RequireFlattenable(Tensor input, string model, ScalarType dtype, long features)
+    public static void RequireFlattenable(Tensor input, string model, Tensor parameter, long features)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var dtype = parameter.dtype;
         if (input.dim() < 2 || input.shape[0] < 1)
             throw new ArgumentException($"{model} expects input [batch, …] with {features} values per sample, but got {Shape(input)}.", nameof(input));
         var perSample = input.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
@@ -47,6 +50,7 @@ internal static class ModelInput
             throw new ArgumentException($"{model} expects {features} values per sample, but input {Shape(input)} has {perSample} ({string.Join("×", input.shape.Skip(1))}).", nameof(input));
         if (input.dtype != dtype)
             throw new ArgumentException($"{model} has {dtype} parameters but got a {input.dtype} input {Shape(input)}; convert it with .to_type(ScalarType.{dtype}).", nameof(input));
+        TensorArguments.SameDevice(input, parameter, model, nameof(input));
     }
 
     /// <summary>A shape as [a, b, c].</summary>

@@ -46,8 +46,8 @@ public class ModelWeightsTests
         ModelWeights.Load(copy, path);
 
         AssertSameState(original, copy);
-        Assert.Contains("stem.bn.running_mean", copy.state_dict().Keys);
-        Assert.NotEqual(0f, copy.state_dict()["stem.bn.running_mean"].abs().sum().item<float>());
+        Assert.Contains("bn1.running_mean", copy.state_dict().Keys);
+        Assert.NotEqual(0f, copy.state_dict()["bn1.running_mean"].abs().sum().item<float>());
         copy.eval();
         using var x = torch.randn(4, 1, 28, 28);
         using var expected = original.call(x);
@@ -70,7 +70,7 @@ public class ModelWeightsTests
         ModelWeights.Load(viaUs, folder.File("theirs.pt"));
         AssertSameState(original, viaUs);
         Assert.Equal(original.state_dict().Count, ModelWeights.Describe(folder.File("theirs.pt")).Count);
-        Assert.Equal("stem.conv.weight Float32 [16, 1, 3, 3]", ModelWeights.Describe(folder.File("theirs.pt"))[0].ToString());
+        Assert.Equal("conv1.weight Float32 [16, 1, 3, 3]", ModelWeights.Describe(folder.File("theirs.pt"))[0].ToString());
     }
 
     [Fact]
@@ -85,14 +85,14 @@ public class ModelWeightsTests
         var before = resnet32.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
 
         var deeper = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(resnet32, folder.File("r20.pt")));
-        Assert.Contains("missing stages.stage1.block4.conv1.weight", deeper.Message, StringComparison.Ordinal);
+        Assert.Contains("missing layer1.3.conv1.weight", deeper.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("unexpected", deeper.Message, StringComparison.Ordinal);
         Assert.Contains("nothing was loaded", deeper.Message, StringComparison.Ordinal);
         foreach (var (name, tensor) in resnet32.state_dict())
             Assert.True(tensor.eq(before[name]).all().item<bool>(), $"{name} changed although the load was refused");
 
         var channels = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(threeChannels, folder.File("r20.pt")));
-        Assert.Contains("stem.conv.weight: the file has Float32 [16, 1, 3, 3], the model Float32 [16, 3, 3, 3]", channels.Message, StringComparison.Ordinal);
+        Assert.Contains("conv1.weight: the file has Float32 [16, 1, 3, 3], the model Float32 [16, 3, 3, 3]", channels.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,5 +125,63 @@ public class ModelWeightsTests
         ModelWeights.Load(check, path);
         AssertSameState(second, check);
         Assert.Equal(["w.pt"], Directory.GetFiles(folder.Path).Select(Path.GetFileName));
+    }
+
+    /// <summary>A TorchSharp-format header whose sizes are absurd is refused from the header, naming the file, before any tensor is read.</summary>
+    [Theory]
+    [InlineData(new long[] { 1L << 62, 4 }, "")] // 2^62 · 4 · 4 bytes overflows a long
+    [InlineData(new long[] { -1 }, "negative dimension")] // LEB128 of 2^64 − 1: a dimension ≥ 2^63
+    [InlineData(new long[] { 1L << 40 }, "truncated")] // 4 TiB announced, a few bytes present
+    public void Describe_OfAHeaderWithAbsurdSizes_SaysSoAndNamesTheFile(long[] dimensions, string words)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("absurd.dat");
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            WriteLeb128(writer, 1);
+            writer.Write("w");
+            WriteLeb128(writer, (long)ScalarType.Float32);
+            WriteLeb128(writer, dimensions.Length);
+            foreach (var d in dimensions)
+                WriteLeb128(writer, d);
+            writer.Write(new byte[16]);
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelWeights.Describe(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains(words, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An entry name announcing more bytes than the file holds is refused before it is read.</summary>
+    [Fact]
+    public void Describe_OfANameLongerThanTheFile_SaysSoAndNamesTheFile()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("long-name.dat");
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            WriteLeb128(writer, 1);
+            WriteLeb128(writer, 1 << 30); // the name's byte count, far past the end
+            writer.Write(new byte[8]);
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelWeights.Describe(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("name", error.Message, StringComparison.Ordinal);
+    }
+
+    // Unsigned LEB128, as TorchSharp writes counts, types, ranks and dimensions (a negative value as its 64-bit pattern).
+    private static void WriteLeb128(BinaryWriter writer, long value)
+    {
+        var v = unchecked((ulong)value);
+        do
+        {
+            var b = (byte)(v & 0x7F);
+            v >>= 7;
+            writer.Write(v == 0 ? b : (byte)(b | 0x80));
+        }
+        while (v != 0);
     }
 }
