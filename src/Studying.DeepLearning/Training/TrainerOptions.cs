@@ -118,6 +118,12 @@ public sealed record TrainerOptions
     /// </summary>
     public string? CheckpointFolder { get; init; }
 
+    /// <summary>
+    /// Let a fresh run take a <see cref="CheckpointFolder"/> that holds another run's checkpoints. Nothing is deleted up
+    /// front: the old files are replaced when this run writes its first checkpoint. Off by default: such a folder is refused.
+    /// </summary>
+    public bool OverwriteCheckpoints { get; init; }
+
     /// <summary>Seeds torch's generator at the start of every epoch (from the seed and the epoch number), so dropout and any other torch randomness repeat, also after a resume.</summary>
     public long Seed { get; init; }
 

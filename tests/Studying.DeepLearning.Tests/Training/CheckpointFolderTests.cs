@@ -198,4 +198,108 @@ public sealed class CheckpointFolderTests : IDisposable
         Assert.All(ours, name => Assert.False(File.Exists(Path.Combine(options.CheckpointFolder!, name)), name));
         Assert.All(notOurs, name => Assert.True(File.Exists(Path.Combine(options.CheckpointFolder!, name)), name));
     }
+
+    [Fact]
+    public void Overwrite_ReplacesTheOldFilesOnlyWhenTheNewRunWritesItsFirstCheckpoint()
+    {
+        var options = Options("overwrite", epochs: 2);
+        Fit(options);
+        var oldRun = TrainingCheckpoint.ReadInfo(Last(options)).RunId;
+        var last = File.ReadAllBytes(Last(options));
+        var best = File.ReadAllBytes(Best(options));
+        var checkedMidEpoch = false;
+        var progress = new InlineProgress(p =>
+        {
+            if (p.Epoch == 1 && p.Completed is null && !checkedMidEpoch)
+            {
+                checkedMidEpoch = true;
+                Assert.Equal(last, File.ReadAllBytes(Last(options)));
+                Assert.Equal(best, File.ReadAllBytes(Best(options)));
+            }
+        });
+
+        Fit(options with { Seed = 4, OverwriteCheckpoints = true, ProgressInterval = 1 }, modelSeed: 5, progress: progress);
+
+        Assert.True(checkedMidEpoch);
+        var newRun = TrainingCheckpoint.ReadInfo(Last(options)).RunId;
+        Assert.NotEqual(oldRun, newRun);
+        Assert.Contains(newRun.ToString(), File.ReadAllText(Path.Combine(options.CheckpointFolder!, "best.json")), StringComparison.Ordinal);
+
+        // A new run without validation writes no best.pt: the old run's must not stay beside its last.ckpt.
+        using var model = new TinyMlp(4, 16, 3, seed: 6);
+        Trainer.Fit(model, Blobs(200, 1), null, options with { OverwriteCheckpoints = true });
+        Assert.False(File.Exists(Best(options)));
+        Assert.False(File.Exists(Path.Combine(options.CheckpointFolder!, "best.json")));
+    }
+
+    [Fact]
+    public void RunId_IsKeptAcrossResumes_AndBestPtStaysLoadableByModuleLoad()
+    {
+        var options = Options("runid", epochs: 2);
+        Fit(options);
+        var run = TrainingCheckpoint.ReadInfo(Last(options)).RunId;
+        Assert.NotEqual(Guid.Empty, run);
+
+        var resumed = Resume(options with { Epochs = 3 });
+
+        Assert.Equal(3, resumed.History.Epochs.Count);
+        Assert.Equal(run, TrainingCheckpoint.ReadInfo(Last(options)).RunId);
+        using var fromDisk = new TinyMlp(4, 16, 3, seed: 42);
+        fromDisk.load(Best(options));
+        ModelWeights.Load(fromDisk, Best(options));
+    }
+
+    [Theory]
+    [InlineData(3, new[] { 1, 2 })]    // says 3 epochs, holds 2
+    [InlineData(2, new[] { 1, 1 })]    // a duplicated epoch
+    [InlineData(2, new[] { 2, 3 })]    // not numbered from 1
+    public void InconsistentHistory_IsRefusedNamingTheFile(int completed, int[] epochs)
+    {
+        Directory.CreateDirectory(root);
+        var path = Path.Combine(root, "inconsistent.ckpt");
+        using var model = new TinyMlp(4, 16, 3, seed: 1);
+        using var optimizer = TorchSharp.torch.optim.SGD(model.parameters(), 0.1);
+        var history = new TrainingHistory([.. epochs.Select(e => new EpochRecord(e, 1, 0.5, 1, 0.5, 0.1, 1))]);
+        var info = new CheckpointInfo(completed, 0, optimizer.GetType().Name, ["a", "b", "c"], history, null, null, 0, Guid.NewGuid(), new Dictionary<string, string>());
+        TrainingCheckpoint.Save(path, info, model, optimizer);
+
+        var e = Assert.Throws<InvalidDataException>(() => TrainingCheckpoint.ReadInfo(path));
+
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("history", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KilledBetweenBestPtAndLastCkpt_ResumesToTheUninterruptedRunsFiles()
+    {
+        // The window a kill can hit: epoch 3 improved, best.pt and best.json are written, last.ckpt is still epoch 2's.
+        var options = Options("window") with { RestoreBestWeights = false };
+        byte[]? lastAfterTwo = null;
+        var result = Fit(options, progress: new InlineProgress(p =>
+        {
+            if (p.Completed?.Epoch == 2)
+                lastAfterTwo = File.ReadAllBytes(Last(options));
+        }));
+        Assert.Equal(3, result.BestEpoch); // precondition: epoch 3 improved, so best.pt is ahead of the restored last.ckpt
+        var straightLast = File.ReadAllBytes(Last(options));
+        var straightBest = File.ReadAllBytes(Best(options));
+        File.WriteAllBytes(Last(options), lastAfterTwo!);
+
+        var resumed = Resume(options);
+
+        Assert.Equal(3, resumed.BestEpoch);
+        Assert.Equal(straightBest, File.ReadAllBytes(Best(options)));
+        Assert.Equal(Payload(straightLast), Payload(File.ReadAllBytes(Last(options))));
+    }
+
+    /// <summary>A resume checkpoint's weights and optimiser state: the bytes after its JSON (which holds wall times).</summary>
+    internal static byte[] Payload(byte[] checkpoint)
+    {
+        using var reader = new BinaryReader(new MemoryStream(checkpoint));
+        reader.ReadString();   // magic
+        reader.ReadInt32();    // format
+        reader.ReadBytes(32);  // SHA-256
+        reader.ReadString();   // JSON
+        return reader.ReadBytes(checkpoint.Length);
+    }
 }
