@@ -67,7 +67,7 @@ public sealed class TrainCheckpointsCommandTests(ITestOutputHelper output) : IDi
     [Fact]
     public async Task SigkillAtAnyMoment_LeavesAResumableFolder_WhoseFinishedRunEqualsAnUninterruptedOne()
     {
-        const int Epochs = 600;
+        const int Epochs = 200;
         var (code, _, stderr) = await StudydlProcess.RunAsync(Train("straight", Epochs));
         Assert.True(code == 0, stderr);
         var straight = File.ReadAllBytes(Path.Combine(_root, "straight", TrainingCheckpoint.LastFileName));
@@ -76,35 +76,32 @@ public sealed class TrainCheckpointsCommandTests(ITestOutputHelper output) : IDi
         // Kill points: fixed delays from the start (some before any checkpoint exists), and random moments after the
         // first last.ckpt appeared (mid-training, often mid-write).
         var random = new Random(7);
-        var plans = new List<(string Name, double Seconds, bool AfterFirstCheckpoint)>
-        {
-            ("t0.3", 0.3, false), ("t1", 1, false), ("t2", 2, false), ("t3", 3, false),
-        };
-        for (var i = 0; i < 4; i++)
+        var plans = new List<(string Name, double Seconds, bool AfterFirstCheckpoint)> { ("t0.3", 0.3, false), ("t1.5", 1.5, false) };
+        for (var i = 0; i < 3; i++)
             plans.Add(($"ck{i}", random.NextDouble() * 0.5, true));
 
-        var killedWithCheckpoint = 0;
+        var killedMidRun = 0;
         foreach (var (name, seconds, afterCheckpoint) in plans)
         {
             var folder = Path.Combine(_root, name);
-            var killedAfterEpochs = await KillDuringTraining(Train(name, Epochs), folder, seconds, afterCheckpoint);
+            var (killed, epochsDone) = await KillDuringTraining(Train(name, Epochs), folder, seconds, afterCheckpoint);
             var last = Path.Combine(folder, TrainingCheckpoint.LastFileName);
-            output.WriteLine($"{name}: killed with {(killedAfterEpochs is { } n ? $"{n} epochs in last.ckpt" : "no last.ckpt")}; files: {string.Join(", ", Directory.Exists(folder) ? Directory.GetFiles(folder).Select(Path.GetFileName) : [])}");
+            output.WriteLine($"{name}: {(killed ? "killed" : "ended before the kill")} with {(epochsDone is { } n ? $"{n} epochs in last.ckpt" : "no last.ckpt")}; files: {string.Join(", ", Directory.Exists(folder) ? Directory.GetFiles(folder).Select(Path.GetFileName) : [])}");
 
             // The folder is consistent: resume if a checkpoint was completed, otherwise a fresh run is allowed.
             var resume = File.Exists(last);
-            if (resume)
-                killedWithCheckpoint++;
+            if (killed && epochsDone is > 0 and < Epochs)
+                killedMidRun++;
             (code, _, stderr) = await StudydlProcess.RunAsync(Train(name, Epochs, resume ? ["--resume"] : []));
             Assert.True(code == 0, $"{name}: {stderr}");
             Assert.Equal(CheckpointFolderTests.Payload(straight), CheckpointFolderTests.Payload(File.ReadAllBytes(last)));
             Assert.Equal(straightBest, File.ReadAllBytes(Path.Combine(folder, TrainingCheckpoint.BestFileName)));
             Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
         }
-        Assert.True(killedWithCheckpoint >= 4, $"only {killedWithCheckpoint} kills hit a run with a checkpoint");
+        Assert.True(killedMidRun >= 3, $"only {killedMidRun} kills hit a run between its first and last checkpoint");
     }
 
-    private static async Task<int?> KillDuringTraining(string[] arguments, string folder, double seconds, bool afterFirstCheckpoint)
+    private static async Task<(bool Killed, int? EpochsDone)> KillDuringTraining(string[] arguments, string folder, double seconds, bool afterFirstCheckpoint)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var cli = Path.Combine(NotebookRunner.FindRepositoryRoot().FullName, "src", "Studying.DeepLearning.Cli", "bin", configuration, "net10.0", "studydl.dll");
@@ -123,10 +120,11 @@ public sealed class TrainCheckpointsCommandTests(ITestOutputHelper output) : IDi
                 await Task.Delay(5);
         }
         await Task.Delay(TimeSpan.FromSeconds(seconds));
-        Assert.False(process.HasExited, $"the run ended before the kill: {await drainErr}");
-        process.Kill(); // SIGKILL on Unix
+        var killed = !process.HasExited;
+        if (killed)
+            process.Kill(); // SIGKILL on Unix
         await process.WaitForExitAsync();
         await Task.WhenAll(drainOut, drainErr);
-        return File.Exists(last) ? TrainingCheckpoint.ReadInfo(last).CompletedEpochs : null;
+        return (killed, File.Exists(last) ? TrainingCheckpoint.ReadInfo(last).CompletedEpochs : null);
     }
 }
