@@ -113,6 +113,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
             Resume = settings.Resume,
             OverwriteCheckpoints = settings.Overwrite,
             ImageModel = chapter4 ? ResNetModels.ForImages(settings.Model) : null,
+            Device = ComputeDevice.Current,
         };
 
         ExperimentResult? result = null;
@@ -121,18 +122,29 @@ internal sealed class TrainCommand : Command<TrainSettings>
             .Start(progress =>
             {
                 var task = progress.AddTask("loading", maxValue: 1.0);
-                var bar = new InlineProgress<TrainingProgress>(p =>
+                // The bar follows the trainer's callbacks: every 10th step (reading the running accuracy costs a device
+                // synchronisation) and the end of every epoch.
+                var bar = new TrainerCallbacks
                 {
-                    task.Description = string.Create(CultureInfo.InvariantCulture,
-                        $"epoch {p.Epoch}/{p.Epochs}  loss {p.RunningLoss:F4}  acc {p.RunningAccuracy:P1}");
-                    task.Value = (p.Epoch - 1 + p.Fraction) / p.Epochs;
-                    if (p.Completed is { } done)
+                    OnBatchEnd = b =>
                     {
+                        if (b.Batch % 10 != 0)
+                            return;
+                        task.Description = string.Create(CultureInfo.InvariantCulture,
+                            $"epoch {b.Epoch}/{b.Epochs}  loss {b.RunningLoss:F4}  acc {b.RunningAccuracy:P1}");
+                        task.Value = (b.Epoch - 1 + b.Fraction) / b.Epochs;
+                    },
+                    OnEpochEnd = e =>
+                    {
+                        var done = e.Record;
+                        task.Description = string.Create(CultureInfo.InvariantCulture,
+                            $"epoch {done.Epoch}/{e.Epochs}  loss {done.TrainLoss:F4}  acc {done.TrainAccuracy:P1}");
+                        task.Value = (double)done.Epoch / e.Epochs;
                         ChapterOutput.Log.MarkupLineInterpolated(CultureInfo.InvariantCulture,
                             $"[blue]epoch {done.Epoch}[/] train {done.TrainLoss:F4} / {done.TrainAccuracy:P2}, validation {done.ValidationLoss:F4} / {done.ValidationAccuracy:P2}, {done.Seconds:F1} s");
-                    }
-                });
-                result = ClassificationExperiment.Run(options, bar, ChapterOutput.Progress("train"), cancellationToken);
+                    },
+                };
+                result = ClassificationExperiment.Run(options with { Callbacks = bar }, null, ChapterOutput.Progress("train"), cancellationToken);
                 task.Value = 1.0;
             });
 

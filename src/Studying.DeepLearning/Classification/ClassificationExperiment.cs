@@ -64,6 +64,14 @@ public sealed record ExperimentOptions(string Model, string Dataset, int Epochs 
     /// </summary>
     [JsonIgnore]
     public Func<ImageDataSet, torch.nn.Module<torch.Tensor, torch.Tensor>>? ImageModel { get; init; }
+
+    /// <summary>Where to train and evaluate, or <see langword="null"/> for <see cref="ComputeDevice.Current"/>.</summary>
+    [JsonIgnore]
+    public torch.Device? Device { get; init; }
+
+    /// <summary>The trainer's hooks (per-step logging, a progress bar, a live chart), or <see langword="null"/>; see <see cref="TrainerOptions.Callbacks"/>.</summary>
+    [JsonIgnore]
+    public TrainerCallbacks? Callbacks { get; init; }
 }
 
 /// <summary>The outcome of an experiment, as plain data (the JSON of <c>studydl train --json</c>).</summary>
@@ -99,7 +107,7 @@ public static class ClassificationExperiment
 
     /// <summary>Loads the data, builds the model, trains, evaluates on the test set, and draws the charts.</summary>
     /// <param name="options">Model, data set and training settings.</param>
-    /// <param name="training">Per-batch and per-epoch progress of the trainer (a progress bar, a live chart), or <see langword="null"/>.</param>
+    /// <param name="training">Per-batch and per-epoch progress of the trainer (a live chart), or <see langword="null"/>; <see cref="ExperimentOptions.Callbacks"/> gives every step.</param>
     /// <param name="log">Lines about loading and the outcome, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops training between batches.</param>
     /// <exception cref="ArgumentException">An unknown model or data set, a model that cannot take the data, or bad settings.</exception>
@@ -115,8 +123,12 @@ public static class ClassificationExperiment
         var parameters = ClassifierModels.CountParameters(model);
         log?.Report($"{options.Model} on {options.Dataset}: {parameters:N0} parameters, {train.SampleCount:N0} training samples");
 
+        var peaks = new List<double>();
+        var device = options.Device ?? ComputeDevice.Current;
         var trainerOptions = new TrainerOptions
         {
+            Device = device,
+            Callbacks = TrainerCallbacks.Combine(new TrainerCallbacks { OnEpochEnd = _ => peaks.Add(PeakMegabytes()) }, options.Callbacks),
             Epochs = options.Epochs,
             Optimizer = new OptimizerSpec(options.Optimizer, options.LearningRate) { WeightDecay = options.WeightDecay },
             Schedule = new LearningRateSchedule(options.Schedule, StepSize: Math.Max(1, options.Epochs / 3), Gamma: 0.1),
@@ -125,14 +137,12 @@ public static class ClassificationExperiment
             OverwriteCheckpoints = options.OverwriteCheckpoints,
             EarlyStopping = options.Patience is int patience ? new EarlyStopping(patience) : null,
         };
-        var peaks = new List<double>();
-        var withMemory = new EpochMemoryProgress(training, peaks);
         var clock = Stopwatch.StartNew();
         var result = options.Resume
-            ? Trainer.Resume(model, train, validation, trainerOptions, Path.Combine(options.CheckpointFolder!, TrainingCheckpoint.LastFileName), withMemory, cancellationToken)
-            : Trainer.Fit(model, train, validation, trainerOptions, withMemory, cancellationToken);
+            ? Trainer.Resume(model, train, validation, trainerOptions, Path.Combine(options.CheckpointFolder!, TrainingCheckpoint.LastFileName), training, cancellationToken)
+            : Trainer.Fit(model, train, validation, trainerOptions, training, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
-        var evaluation = Trainer.Evaluate(model, test, cancellationToken: cancellationToken);
+        var evaluation = Trainer.Evaluate(model, test, device: device, cancellationToken: cancellationToken);
         log?.Report($"{result.Message} Test accuracy {evaluation.Accuracy:P2} after {seconds:F1} s of training.");
 
         figures["loss"] = TrainingCharts.LossCurves(result.History, $"{options.Model} on {options.Dataset}: loss per epoch");
@@ -144,19 +154,11 @@ public static class ClassificationExperiment
         };
     }
 
-    /// <summary>Passes progress on, and notes the process's peak memory at the end of every epoch.</summary>
-    private sealed class EpochMemoryProgress(IProgress<TrainingProgress>? inner, List<double> peaks) : IProgress<TrainingProgress>
+    /// <summary>The process's peak resident set (VmHWM on Linux, native libtorch memory included), noted at the end of every epoch.</summary>
+    private static double PeakMegabytes()
     {
-        public void Report(TrainingProgress value)
-        {
-            if (value.Completed is not null)
-            {
-                // The peak resident set (VmHWM on Linux), native libtorch memory included.
-                using var self = System.Diagnostics.Process.GetCurrentProcess();
-                peaks.Add(self.PeakWorkingSet64 / (1024.0 * 1024.0));
-            }
-            inner?.Report(value);
-        }
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64 / (1024.0 * 1024.0);
     }
 
     private static void Validate(ExperimentOptions options)

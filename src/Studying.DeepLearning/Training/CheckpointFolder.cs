@@ -271,6 +271,7 @@ internal sealed class CheckpointFolder : IDisposable
             ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
             ["monitor"] = options.Monitor.ToString(),
             ["loss"] = options.Loss is null ? "cross-entropy" : "custom",
+            ["gradient clipping"] = options.MaxGradientNorm is { } clip ? N(clip) : "none",
             ["training samples"] = train.SampleCount.ToString(CultureInfo.InvariantCulture),
             ["validation samples"] = validation?.SampleCount.ToString(CultureInfo.InvariantCulture) ?? "none",
         };
