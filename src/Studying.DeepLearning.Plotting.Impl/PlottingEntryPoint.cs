@@ -135,6 +135,8 @@ public static class PlottingEntryPoint
     {
         try
         {
+            // Before anything is serialised: chart text must not be able to end the chart's <script>.
+            ScriptSafeJson.Apply();
             return render();
         }
         catch (Exception ex) when (ex is not ArgumentException && !IsFramework(ex))

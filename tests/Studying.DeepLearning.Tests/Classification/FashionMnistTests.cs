@@ -31,7 +31,7 @@ public class FashionMnistTests
     }
 }
 
-/// <summary>A fact skipped (reported as passed with a reason) when a folder is missing.</summary>
+/// <summary>A fact reported as skipped (with the reason, never as passed) when a folder is missing.</summary>
 public sealed class SkippableFactIfMissingAttribute : FactAttribute
 {
     public SkippableFactIfMissingAttribute(string folder)

@@ -89,11 +89,9 @@ public sealed class ResNetCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_out, "resnet-step-memory.html")));
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task BenchResNet_MallocMmapThreshold_ReachesTheChildProcessAndTheReport()
     {
-        if (!OperatingSystem.IsLinux())
-            return;
         var (exitCode, stdout, stderr) = await StudydlProcess.RunAsync("bench", "resnet", "--model", "resnet20", "--batch-size", "2", "--steps", "1",
             "--warmup-steps", "0", "--rounds", "1", "--memory-steps", "2", "--memory-check-step", "1", "--sgemm-size", "32", "--sgemm-repeats", "1",
             "--malloc-mmap-threshold", "1048576", "--json");

@@ -5,6 +5,7 @@ using Studying.DeepLearning.Infrastructure;
 namespace Studying.DeepLearning.Tests.Infrastructure;
 
 /// <summary>Tests of the ELF version-need patcher against the pristine libLibTorchSharp.so from the torchsharp .nupkg and readelf.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // ELF files; every test is a LinuxFact or reads ELF files
 public sealed partial class ElfVersionNeedPatcherTests : IDisposable
 {
     private const string LibStdCxx = "libstdc++.so.6";
@@ -15,14 +16,9 @@ public sealed partial class ElfVersionNeedPatcherTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     /// <summary>MarkWeak on pristine file: changes only the vna flags of that entry.</summary>
-    [Fact]
+    [LinuxFact]
     public void MarkWeak_OnPristineFile_ChangesOnlyTheVnaFlagsOfThatEntry()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var path = NativeTestFiles.ExtractPristine(temp.Path);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         var before = File.ReadAllBytes(path);
@@ -42,10 +38,7 @@ public sealed partial class ElfVersionNeedPatcherTests : IDisposable
             File.GetUnixFileMode(path));
         Assert.Equal([path], Directory.GetFiles(temp.Path)); // no temporary file left behind
 
-        if (readelfBefore is null)
-        {
-            return; // binutils not installed: the byte comparison above still holds
-        }
+        Assert.True(readelfBefore is not null, "readelf (binutils) is needed to check the patched offset independently; apt-get install binutils");
 
         // readelf locates the entry independently: section offset + entry offset + 4 is vna_flags.
         var section = VersionNeedsHeader().Match(readelfBefore);
@@ -66,14 +59,9 @@ public sealed partial class ElfVersionNeedPatcherTests : IDisposable
     }
 
     /// <summary>MarkWeak second time: writes nothing.</summary>
-    [Fact]
+    [LinuxFact]
     public void MarkWeak_SecondTime_WritesNothing()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var path = NativeTestFiles.ExtractPristine(temp.Path);
         Assert.Equal(VersionNeedPatchOutcome.Patched, ElfVersionNeedPatcher.MarkWeak(path, LibStdCxx, Anchor));
         var bytes = File.ReadAllBytes(path);
@@ -88,14 +76,9 @@ public sealed partial class ElfVersionNeedPatcherTests : IDisposable
     }
 
     /// <summary>MarkWeak replaces the file: so an open handle keeps the old contents.</summary>
-    [Fact]
+    [LinuxFact]
     public void MarkWeak_ReplacesTheFile_SoAnOpenHandleKeepsTheOldContents()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var path = NativeTestFiles.ExtractPristine(temp.Path);
         var entry = ElfVersionNeedPatcher.Find(path, LibStdCxx, Anchor)!;
         using var open = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -108,16 +91,11 @@ public sealed partial class ElfVersionNeedPatcherTests : IDisposable
     }
 
     /// <summary>MarkWeak on aversion that is really used: refuses and leaves the file alone.</summary>
-    [Theory]
+    [LinuxTheory]
     [InlineData("GLIBCXX_3.4.30", LibStdCxx)] // many symbols of this version are relocated against
     [InlineData("GLIBC_2.2.5", "libc.so.6")]
     public void MarkWeak_OnAVersionThatIsReallyUsed_RefusesAndLeavesTheFileAlone(string version, string library)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var path = NativeTestFiles.ExtractPristine(temp.Path);
         var before = File.ReadAllBytes(path);
 
@@ -129,14 +107,9 @@ public sealed partial class ElfVersionNeedPatcherTests : IDisposable
     }
 
     /// <summary>MarkWeak for aversion the file does not need: is not required.</summary>
-    [Fact]
+    [LinuxFact]
     public void MarkWeak_ForAVersionTheFileDoesNotNeed_IsNotRequired()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var path = NativeTestFiles.ExtractPristine(temp.Path);
         var before = File.ReadAllBytes(path);
 
@@ -192,14 +165,9 @@ public sealed partial class ElfVersionNeedPatcherTests : IDisposable
     }
 
     /// <summary>MarkWeak on read only file: throws and leaves it alone.</summary>
-    [Fact]
+    [LinuxFact]
     public void MarkWeak_OnReadOnlyFile_ThrowsAndLeavesItAlone()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var path = NativeTestFiles.ExtractPristine(temp.Path);
         var before = File.ReadAllBytes(path);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
@@ -212,20 +180,14 @@ public sealed partial class ElfVersionNeedPatcherTests : IDisposable
     }
 
     /// <summary>SystemLibStdCxx: versions match readelf.</summary>
-    [Fact]
+    [ReadElfFact]
     public void SystemLibStdCxx_VersionsMatchReadelf()
     {
         var system = LibStdCxxInfo.FindSystem();
-        if (!OperatingSystem.IsLinux() || system is null)
-        {
-            return;
-        }
+        Assert.True(system is not null, "no system libstdc++.so.6 was found on this Linux system");
 
         var readelf = NativeTestFiles.ReadElf("-V -W", system.Path);
-        if (readelf is null)
-        {
-            return;
-        }
+        Assert.True(readelf is not null, $"readelf could not read {system.Path}");
 
         // Version definitions section: "0x001c: Rev: 1  Flags: none  Index: 2  Cnt: 1  Name: GLIBCXX_3.4"
         var defined = Regex.Matches(readelf, @"Rev: 1\s+Flags: (\S+)\s+Index: \d+\s+Cnt: \d+\s+Name: (\S+)")

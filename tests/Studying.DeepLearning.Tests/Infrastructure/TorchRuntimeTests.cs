@@ -22,15 +22,9 @@ public sealed class TorchRuntimeTests
     }
 
     /// <summary>BuildStep: patched the copy in the output folder.</summary>
-    [Fact]
+    [PatchedLibStdCxxFact]
     public void BuildStep_PatchedTheCopyInTheOutputFolder()
     {
-        var system = LibStdCxxInfo.FindSystem();
-        if (!LibTorchSharpNative.SystemNeedsPatch(system))
-        {
-            return; // Windows, macOS, or a libstdc++ new enough: the build step leaves the file alone
-        }
-
         var copy = Path.Combine(AppContext.BaseDirectory, "runtimes", LibTorchSharpNative.Rid, "native", LibTorchSharpNative.FileName);
         Assert.True(File.Exists(copy), copy);
         var entry = ElfVersionNeedPatcher.Find(copy, LibTorchSharpNative.LibStdCxx, LibTorchSharpNative.AnchorVersion);
@@ -39,14 +33,9 @@ public sealed class TorchRuntimeTests
     }
 
     /// <summary>Copies: include the output and nu get cache copies.</summary>
-    [Fact]
+    [LinuxFact]
     public void Copies_IncludeTheOutputAndNuGetCacheCopies()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         var copies = TorchRuntime.Copies();
 
         Assert.Contains(Path.Combine(AppContext.BaseDirectory, "runtimes", LibTorchSharpNative.Rid, "native", LibTorchSharpNative.FileName), copies);
@@ -110,14 +99,10 @@ public sealed class TorchRuntimeTests
     }
 
     /// <summary>DescribeLoadFailure for the pristine file on this system: names the real cause.</summary>
-    [Fact]
+    [PatchedLibStdCxxFact]
     public void DescribeLoadFailure_ForThePristineFileOnThisSystem_NamesTheRealCause()
     {
         var system = LibStdCxxInfo.FindSystem();
-        if (!LibTorchSharpNative.SystemNeedsPatch(system))
-        {
-            return;
-        }
 
         using var temp = new TempFolder();
         var pristine = NativeTestFiles.ExtractPristine(temp.Path);

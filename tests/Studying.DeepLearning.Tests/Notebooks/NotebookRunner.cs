@@ -37,9 +37,6 @@ public sealed class NotebookRunner(NotebookRunnerOptions? options = null)
     /// <summary>The Jupyter cell tag (metadata.tags) of cells that must display a Plotly figure.</summary>
     public const string ChartTag = "chart";
 
-    private static readonly SemaphoreSlim s_toolRestore = new(1, 1);
-    private static bool s_toolRestored;
-
     /// <summary>The settings in use.</summary>
     public NotebookRunnerOptions Options { get; } = options ?? new NotebookRunnerOptions();
 
@@ -93,7 +90,7 @@ public sealed class NotebookRunner(NotebookRunnerOptions? options = null)
         var notebook = new FileInfo(notebookPath);
         var document = ReadNotebook(notebook.FullName, Options.DefaultKernelName);
         var root = Options.RepositoryRoot ?? FindRepositoryRoot();
-        await EnsureToolRestoredAsync(root, cancellationToken).ConfigureAwait(false);
+        await KernelTool.EnsureRestoredAsync(root, cancellationToken).ConfigureAwait(false);
 
         var total = Stopwatch.StartNew();
         using var kernel = await KernelProcess.StartAsync(
@@ -155,41 +152,6 @@ public sealed class NotebookRunner(NotebookRunnerOptions? options = null)
         return Options.OutputDirectory is { } output
             ? result with { ExecutedNotebookPath = WriteExecuted(document, notebook, output) }
             : result;
-    }
-
-    private static async Task EnsureToolRestoredAsync(DirectoryInfo root, CancellationToken cancellationToken)
-    {
-        await s_toolRestore.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (s_toolRestored)
-            {
-                return;
-            }
-
-            var startInfo = new ProcessStartInfo("dotnet", "tool restore")
-            {
-                WorkingDirectory = root.FullName,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var process = Process.Start(startInfo)!;
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException(
-                    $"`dotnet tool restore` in {root.FullName} failed ({process.ExitCode}):\n{await stdout.ConfigureAwait(false)}\n{await stderr.ConfigureAwait(false)}");
-            }
-
-            s_toolRestored = true;
-        }
-        finally
-        {
-            s_toolRestore.Release();
-        }
     }
 
     private static void SetOutputs(InteractiveDocumentElement element, CellResult cell, int executionCount)

@@ -1,5 +1,6 @@
 using System.Runtime.Loader;
 using Studying.DeepLearning.Plotting;
+using Studying.DeepLearning.Tests.Notebooks;
 
 namespace Studying.DeepLearning.Tests.Plotting;
 
@@ -17,7 +18,7 @@ public sealed class FSharpCoreIsolationTests
     [Fact]
     public async Task Rendering_Works_WhenTheHostAlreadyLoadedFSharpCore10_0()
     {
-        var kernelFSharpCore = KernelFSharpCore();
+        var kernelFSharpCore = await KernelFSharpCoreAsync();
         var testAssembly = typeof(FSharpCoreIsolationTests).Assembly.Location;
         var start = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
@@ -50,15 +51,12 @@ public sealed class FSharpCoreIsolationTests
         Assert.Contains("html ok", output, StringComparison.Ordinal);
     }
 
-    private static string KernelFSharpCore()
+    // The kernel tool's own FSharp.Core; the tool is restored first if this machine never restored it.
+    private static async Task<string> KernelFSharpCoreAsync()
     {
-        var tool = Path.Combine(
-            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages", "microsoft.dotnet-interactive", "1.0.712001", "tools");
-        var found = Directory.Exists(tool)
-            ? Directory.GetFiles(tool, "FSharp.Core.dll", SearchOption.AllDirectories).FirstOrDefault()
-            : null;
-        return found ?? throw new InvalidOperationException(
-            $"The kernel's FSharp.Core was not found under {tool}; run 'dotnet tool restore' at the repository root.");
+        var tool = Path.Combine(await KernelTool.PackageFolderAsync(), "tools");
+        return Directory.GetFiles(tool, "FSharp.Core.dll", SearchOption.AllDirectories).FirstOrDefault()
+            ?? throw new InvalidOperationException($"The kernel's FSharp.Core was not found under {tool}.");
     }
 }
 
