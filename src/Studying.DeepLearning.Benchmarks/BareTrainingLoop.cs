@@ -13,22 +13,26 @@ namespace Studying.DeepLearning.Benchmarks;
 /// </summary>
 internal static class BareTrainingLoop
 {
-    /// <summary>One training epoch (epoch 1 of the source), seeded as the trainer seeds its first epoch.</summary>
+    /// <summary>
+    /// One training epoch (epoch 1 of the source), drawing its randomness as the trainer's first epoch does: from
+    /// <see cref="Trainer.EpochGenerator"/>(seed, 1, device), made current with <see cref="TrainingRandom.Use"/>.
+    /// </summary>
     /// <param name="model">The classifier; put in train mode.</param>
     /// <param name="optimizer">The optimiser over the model's parameters.</param>
     /// <param name="source">The batches.</param>
     /// <param name="seed">The trainer's <see cref="TrainerOptions.Seed"/>.</param>
+    /// <param name="device">The trainer's <see cref="TrainerOptions.Device"/>, where the model lives.</param>
     /// <param name="afterStep">Called after each step (its scope closed) with the steps done, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <returns>The sum of loss × batch size, and the correct training predictions.</returns>
     public static (double LossSum, long Correct) TrainEpoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, IBatchSource source, long seed,
-        Action<int>? afterStep = null, CancellationToken cancellationToken = default)
+        Device device, Action<int>? afterStep = null, CancellationToken cancellationToken = default)
     {
-        torch.random.manual_seed(Trainer.EpochSeed(seed, 1));
+        using var generator = Trainer.EpochGenerator(seed, 1, device);
+        using var ambient = TrainingRandom.Use(generator);
         model.train();
         double total = 0;
         var steps = 0;
-        var device = ComputeDevice.Current;
         using var correct = torch.tensor(0L, device: device);
         foreach (var item in source.GetBatches(1, cancellationToken))
         {

@@ -264,13 +264,13 @@ public static class ResNetStepBenchmark
 
             if (loop == ResNetStepLoop.Trainer)
             {
-                var trainerOptions = TrainerOptionsFor(options) with { ProgressInterval = 1 };
-                Trainer.Fit(model, source, null, trainerOptions, new StepProgress(AfterStep), cancellationToken);
+                var trainerOptions = TrainerOptionsFor(options) with { Callbacks = new TrainerCallbacks { OnBatchEnd = b => AfterStep(b.Batch) } };
+                Trainer.Fit(model, source, null, trainerOptions, null, cancellationToken);
             }
             else
             {
                 using var optimizer = CreateBareOptimizer(model);
-                BareTrainingLoop.TrainEpoch(model, optimizer, source, options.Seed, AfterStep, cancellationToken);
+                BareTrainingLoop.TrainEpoch(model, optimizer, source, options.Seed, ComputeDevice.Current, AfterStep, cancellationToken);
             }
             if (samples.Count < options.MemoryCheckStep)
                 throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
@@ -349,7 +349,7 @@ public static class ResNetStepBenchmark
             double BareRun() => BareTrainingLoop.Time(() =>
             {
                 using var optimizer = CreateBareOptimizer(b);
-                BareTrainingLoop.TrainEpoch(b, optimizer, source, options.Seed, null, cancellationToken);
+                BareTrainingLoop.TrainEpoch(b, optimizer, source, options.Seed, trainerOptions.Device, null, cancellationToken);
             });
             // Alternate which variant goes first, so that neither always runs on a machine the other has just warmed or tired.
             double trainerTime, bareTime;
@@ -411,17 +411,8 @@ public static class ResNetStepBenchmark
         RestoreBestWeights = false,
         ProgressInterval = int.MaxValue,
         Seed = options.Seed,
+        Device = ComputeDevice.Current,
     };
 
     private static TorchSharp.Modules.SGD CreateBareOptimizer(nn.Module model) => optim.SGD(model.parameters(), LearningRate, momentum: Momentum);
-
-    /// <summary>Calls back inline after every training step (not after the epoch's closing report).</summary>
-    private sealed class StepProgress(Action<int> afterStep) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value)
-        {
-            if (value.Completed is null)
-                afterStep(value.Batch);
-        }
-    }
 }

@@ -63,7 +63,7 @@ public static class TrainerBenchmark
         var train = new GaussianBlobSource(options.Samples, 10, options.Features, 3, options.BatchSize, seed: 1);
         var validation = new GaussianBlobSource(Math.Max(options.Samples / 4, 10), 10, options.Features, 3, options.BatchSize, seed: 2);
         var spec = new OptimizerSpec(OptimizerKind.Momentum, 0.01);
-        var trainerOptions = new TrainerOptions { Epochs = 1, Optimizer = spec, RestoreBestWeights = false, ProgressInterval = int.MaxValue };
+        var trainerOptions = new TrainerOptions { Epochs = 1, Optimizer = spec, RestoreBestWeights = false, ProgressInterval = int.MaxValue, Device = ComputeDevice.Current };
 
         var threads = torch.get_num_threads();
         torch.set_num_threads(1);
@@ -129,7 +129,7 @@ public static class TrainerBenchmark
     private static void BareEpoch(nn.Module<Tensor, Tensor> model, GaussianBlobSource train, GaussianBlobSource validation, OptimizerSpec spec, long seed)
     {
         using var optimizer = optim.SGD(model.parameters(), spec.LearningRate, momentum: spec.Momentum);
-        var (total, correctTrain) = BareTrainingLoop.TrainEpoch(model, optimizer, train, seed);
+        var (total, correctTrain) = BareTrainingLoop.TrainEpoch(model, optimizer, train, seed, ComputeDevice.Current);
         model.eval();
         long correct = 0;
         using (no_grad())

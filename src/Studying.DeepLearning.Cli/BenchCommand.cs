@@ -70,13 +70,36 @@ internal sealed class LoaderBenchSettings : BenchSettings
     [Description("Worker counts, comma-separated. Default: 1,2,4")]
     public string Workers { get; init; } = "1,2,4";
 
-
-
     public IReadOnlyList<int> WorkerCounts() =>
         Workers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(w => int.TryParse(w, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
-                : throw new ArgumentException($"--workers: '{w}' is not a whole number; give a list such as 1,2,4."))
+                : throw new UsageException($"--workers: '{w}' is not a whole number; give a list such as 1,2,4."))
             .ToArray();
+
+    protected override IEnumerable<Func<string?>> Checks() =>
+    [
+        () => OptionChecks.Range("--batches", Batches, 1, 100_000),
+        () => OptionChecks.Range("--batch-size", BatchSize, 1, 4096),
+        () => OptionChecks.Range("--item-ms", ItemMilliseconds, 0, 10_000),
+        () => OptionChecks.Range("--item-cpu-ms", ItemCpuMilliseconds, 0, 10_000),
+        () => ItemMilliseconds == 0 && ItemCpuMilliseconds == 0 ? "--item-ms and --item-cpu-ms are both 0; give at least one a cost above zero." : null,
+        () => WorkerCheck(),
+    ];
+
+    private string? WorkerCheck()
+    {
+        var parts = Workers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
+            return "--workers is empty; give a list such as 1,2,4.";
+        foreach (var w in parts)
+        {
+            if (!int.TryParse(w, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+                return $"--workers: '{w}' is not a whole number; give a list such as 1,2,4.";
+            if (OptionChecks.Range("--workers", n, 1, 64) is { } error)
+                return error;
+        }
+        return null;
+    }
 }
 
 /// <summary><c>studydl bench loader</c>.</summary>
@@ -134,10 +157,14 @@ internal sealed class MemoryBenchSettings : BenchSettings
     [Description("Run both variants in this process (peaks are then shared; read the growth per step).")]
     public bool InProcess { get; init; }
 
-
-
-    public override ValidationResult Validate() =>
-        Variant is null or "scoped" or "unscoped" ? ValidationResult.Success() : ValidationResult.Error("--variant must be 'scoped' or 'unscoped'.");
+    protected override IEnumerable<Func<string?>> Checks() =>
+    [
+        () => Variant is null or "scoped" or "unscoped" ? null : "--variant must be 'scoped' or 'unscoped'.",
+        () => OptionChecks.Range("--steps", Steps, 1, 1_000_000),
+        () => OptionChecks.Range("--no-scope-steps", NoScopeSteps, 1, 1_000_000),
+        () => OptionChecks.Range("--batch-size", BatchSize, 1, 4096),
+        () => OptionChecks.Range("--limit-mb", LimitMegabytes, 0, 1_048_576, minExclusive: true),
+    ];
 }
 
 /// <summary><c>studydl bench memory</c>: each variant in a fresh child process, because the kernel's peak (VmHWM) is per process.</summary>

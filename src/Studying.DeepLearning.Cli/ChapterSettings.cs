@@ -1,3 +1,4 @@
+using Spectre.Console;
 using System.ComponentModel;
 using Spectre.Console.Cli;
 
@@ -23,4 +24,8 @@ public class ChapterSettings : CommandSettings
     [CommandOption("--images <DIR>")]
     [Description("Also write the README's figures as PNG into DIR (e.g. img); needs Chromium.")]
     public string? Images { get; init; }
+
+    /// <summary>Checks --out and --images before any work (see <see cref="OptionChecks"/>).</summary>
+    public override ValidationResult Validate() =>
+        OptionChecks.First(() => OptionChecks.WritableFolder("--out", Output), () => OptionChecks.ImagesFolder(Images));
 }

@@ -21,6 +21,20 @@ internal sealed class DataBenchSettings : BenchSettings
     [CommandOption("--batch-size <N>")]
     [Description("Images per batch in the pipeline and CNN measurements. Default: 128")]
     public int BatchSize { get; init; } = 128;
+
+    protected override IEnumerable<Func<string?>> Checks() =>
+    [
+        () => OptionChecks.Range("--repeats", Repeats, 1, 1000),
+        () => OptionChecks.Range("--batch-size", BatchSize, 1, new DataBenchmarkOptions().PipelineImages),
+        () => File switch
+        {
+            null => null,
+            "" => "--file is empty; give an IDX images .gz file.",
+            _ when Directory.Exists(File) => $"--file {Path.GetFullPath(File)} is a folder; give an IDX images .gz file.",
+            _ when !System.IO.File.Exists(File) => $"--file {Path.GetFullPath(File)} does not exist; give an IDX images .gz file.",
+            _ => null,
+        },
+    ];
 }
 
 /// <summary><c>studydl bench data</c>: IDX decoding vs decompression, and augmented batches/s vs a small CNN's steps/s.</summary>

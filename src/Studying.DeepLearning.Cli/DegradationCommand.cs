@@ -50,6 +50,28 @@ internal sealed class DegradationSettings : ChapterSettings
     [Description("Folder holding the data set's files (searched first).")]
     public string? Data { get; init; }
 
+    public override ValidationResult Validate()
+    {
+        var output = base.Validate();
+        if (!output.Successful)
+            return output;
+        var models = Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return OptionChecks.First(
+        [
+            () => models.Length == 0 ? "--models is empty; give networks such as plain20,resnet20." : null,
+            .. models.Select<string, Func<string?>>(m => () => OptionChecks.OneOf("--models", m, ResNetModels.Names)),
+            () => models.Distinct(StringComparer.OrdinalIgnoreCase).Count() == models.Length ? null : "--models names a network twice; give each once.",
+            () => OptionChecks.OneOf("--dataset", Dataset, ["fashion-mnist", "mnist", "cifar10"]),
+            () => OptionChecks.Range("--epochs", Epochs, 1, 10_000),
+            () => OptionChecks.Range("--batch-size", BatchSize, 2, 4096),
+            () => OptionChecks.Range("--train-samples", TrainSamples, Math.Max(BatchSize, new DegradationOptions().GradientBatchSize), 1_000_000),
+            () => OptionChecks.Range("--test-samples", TestSamples, 1, 1_000_000),
+            () => OptionChecks.Range("--lr", LearningRate, 0, double.MaxValue, minExclusive: true),
+            () => OptionChecks.Range("--warmup-epochs", WarmupEpochs, 0, Epochs - 1),
+            () => Data is "" ? "--data is empty; give the folder that holds the data set's files." : null,
+        ]);
+    }
+
     public DegradationOptions ToOptions() => new(TrainSamples, TestSamples, Epochs, BatchSize, LearningRate, Seed)
     {
         Models = [.. Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => m.ToLowerInvariant())],

@@ -78,8 +78,21 @@ internal sealed class ResNetBenchSettings : BenchSettings
 
     public ResNetStepBenchmarkOptions Options() => new(Model, BatchSize, Steps, WarmupSteps, Rounds, MemoryCheckStep, MemorySteps, Seed, Threads, SgemmSize, SgemmRepeats, MallocMmapThreshold);
 
-    public override ValidationResult Validate() =>
-        MemoryLoop.ToLowerInvariant() is "trainer" or "bare" ? ValidationResult.Success() : ValidationResult.Error("--memory-loop must be 'trainer' or 'bare'.");
+    protected override IEnumerable<Func<string?>> Checks() =>
+    [
+        () => OptionChecks.OneOf("--model", Model, ResNetModels.Names),
+        () => MemoryLoop.ToLowerInvariant() is "trainer" or "bare" ? null : "--memory-loop must be 'trainer' or 'bare'.",
+        () => OptionChecks.Range("--batch-size", BatchSize, 1, 4096),
+        () => OptionChecks.Range("--steps", Steps, 1, 100_000),
+        () => OptionChecks.Range("--warmup-steps", WarmupSteps, 0, 100_000),
+        () => OptionChecks.Range("--rounds", Rounds, 1, 1000),
+        () => OptionChecks.Range("--memory-steps", MemorySteps, 0, 1_000_000),
+        () => OptionChecks.Range("--memory-check-step", MemoryCheckStep, 1, MemorySteps == 0 ? 1_000_000 : MemorySteps),
+        () => OptionChecks.Range("--threads", Threads, 0, 1024),
+        () => OptionChecks.Range("--sgemm-size", SgemmSize, 1, 16_384),
+        () => OptionChecks.Range("--sgemm-repeats", SgemmRepeats, 1, 1000),
+        () => OptionChecks.Range("--malloc-mmap-threshold", MallocMmapThreshold, 1, 32 * 1024 * 1024),
+    ];
 
     /// <summary>The arguments that repeat these settings in a child process.</summary>
     public IEnumerable<string> ChildArguments()

@@ -84,6 +84,35 @@ internal sealed class TrainSettings : CommandSettings
     [CommandOption("--images <DIR>")]
     [Description("Also write the training curves and the confusion matrix as PNG into DIR (e.g. img); needs Chromium.")]
     public string? Images { get; init; }
+
+    private static readonly string[] Optimizers = ["adam", "adamw", "sgd", "momentum", "nesterov"];
+    private static readonly string[] Schedules = ["constant", "step", "cosine"];
+
+    /// <summary>The tables bundled with the library (they take only the table models).</summary>
+    private static readonly string[] Tables = ["iris", "wine", "breast-cancer"];
+
+    /// <summary>Every option checked before any data is read or any weight is trained, each error naming its option.</summary>
+    public override ValidationResult Validate() => OptionChecks.First(
+        () => OptionChecks.OneOf("--model", Model, ClassifierModels.Names.Concat(ResNetModels.AllNames)),
+        () => OptionChecks.OneOf("--dataset", Dataset, ClassificationExperiment.Datasets),
+        () => Tables.Contains(Dataset.ToLowerInvariant()) && !ClassifierModels.TableNames.Contains(Model.ToLowerInvariant())
+            ? $"--model {Model} takes images; for the table '{Dataset}' choose one of: {string.Join(", ", ClassifierModels.TableNames)}." : null,
+        () => OptionChecks.OneOf("--optimizer", Optimizer, Optimizers),
+        () => OptionChecks.OneOf("--schedule", Schedule, Schedules),
+        () => OptionChecks.Range("--epochs", Epochs, 1, 10_000),
+        () => OptionChecks.Range("--batch-size", BatchSize, 1, 65_536),
+        // Any finite positive rate is the user's to try: a huge one ends in the trainer's divergence message, exit 1.
+        () => OptionChecks.Range("--lr", LearningRate, 0, double.MaxValue, minExclusive: true),
+        () => OptionChecks.Range("--weight-decay", WeightDecay, 0, 1e6),
+        () => OptionChecks.Range("--patience", Patience, 1, 10_000),
+        () => OptionChecks.Range("--train-limit", TrainLimit, 10, int.MaxValue),
+        () => Data is "" ? "--data is empty; give the folder that holds the data set's files." : null,
+        () => Resume && Checkpoints is null ? "--resume needs --checkpoints DIR, the folder of the run to continue." : null,
+        () => Resume && Checkpoints is { } ck && !File.Exists(Path.Combine(ck, TrainingCheckpoint.LastFileName))
+            ? $"--resume: {Path.GetFullPath(ck)} holds no {TrainingCheckpoint.LastFileName}; give the --checkpoints folder of the run to continue, or drop --resume." : null,
+        () => OptionChecks.WritableFolder("--checkpoints", Checkpoints),
+        () => OptionChecks.WritableFolder("--out", Output),
+        () => OptionChecks.ImagesFolder(Images));
 }
 
 /// <summary><c>studydl train</c>: one chapter-3 model on one data set, with a progress bar, evaluated on the test set.</summary>
@@ -91,23 +120,24 @@ internal sealed class TrainCommand : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
-        var chapter4 = ResNetModels.AllNames.Contains(settings.Model.ToLowerInvariant());
-        if (!chapter4 && !ClassifierModels.Names.Contains(settings.Model.ToLowerInvariant()))
-            throw new ArgumentException($"Unknown model '{settings.Model}'. Choose one of: {string.Join(", ", ClassifierModels.Names.Concat(ResNetModels.AllNames))}.");
-        var options = new ExperimentOptions(settings.Model, settings.Dataset, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.Seed)
+        // Names are accepted case-insensitively (as the library's model factories do) and reported in lower case.
+        var model = settings.Model.Trim().ToLowerInvariant();
+        var chapter4 = ResNetModels.AllNames.Contains(model);
+        var options = new ExperimentOptions(model, settings.Dataset.Trim().ToLowerInvariant(), settings.Epochs, settings.BatchSize, settings.LearningRate, settings.Seed)
         {
             DataFolder = settings.Data,
             Optimizer = ParseOptimizer(settings.Optimizer),
             WeightDecay = settings.WeightDecay,
             Schedule = Enum.TryParse<ScheduleKind>(settings.Schedule, ignoreCase: true, out var schedule)
                 ? schedule
-                : throw new ArgumentException($"Unknown schedule '{settings.Schedule}'. Choose constant, step or cosine."),
+                : throw new UsageException($"--schedule: unknown name '{settings.Schedule}'; choose constant, step or cosine."),
             Augment = settings.Augment,
             Patience = settings.Patience,
             TrainLimit = settings.TrainLimit,
             CheckpointFolder = settings.Checkpoints,
             Resume = settings.Resume,
-            ImageModel = chapter4 ? ResNetModels.ForImages(settings.Model) : null,
+            ImageModel = chapter4 ? ResNetModels.ForImages(model) : null,
+            Device = ComputeDevice.Current,
         };
 
         ExperimentResult? result = null;
@@ -116,21 +146,33 @@ internal sealed class TrainCommand : Command<TrainSettings>
             .Start(progress =>
             {
                 var task = progress.AddTask("loading", maxValue: 1.0);
-                var bar = new InlineProgress<TrainingProgress>(p =>
+                // The bar follows the trainer's callbacks: every 10th step (reading the running accuracy costs a device
+                // synchronisation) and the end of every epoch.
+                var bar = new TrainerCallbacks
                 {
-                    task.Description = string.Create(CultureInfo.InvariantCulture,
-                        $"epoch {p.Epoch}/{p.Epochs}  loss {p.RunningLoss:F4}  acc {p.RunningAccuracy:P1}");
-                    task.Value = (p.Epoch - 1 + p.Fraction) / p.Epochs;
-                    if (p.Completed is { } done)
+                    OnBatchEnd = b =>
                     {
+                        if (b.Batch % 10 != 0)
+                            return;
+                        task.Description = string.Create(CultureInfo.InvariantCulture,
+                            $"epoch {b.Epoch}/{b.Epochs}  loss {b.RunningLoss:F4}  acc {b.RunningAccuracy:P1}");
+                        task.Value = (b.Epoch - 1 + b.Fraction) / b.Epochs;
+                    },
+                    OnEpochEnd = e =>
+                    {
+                        var done = e.Record;
+                        task.Description = string.Create(CultureInfo.InvariantCulture,
+                            $"epoch {done.Epoch}/{e.Epochs}  loss {done.TrainLoss:F4}  acc {done.TrainAccuracy:P1}");
+                        task.Value = (double)done.Epoch / e.Epochs;
                         ChapterOutput.Log.MarkupLineInterpolated(CultureInfo.InvariantCulture,
                             $"[blue]epoch {done.Epoch}[/] train {done.TrainLoss:F4} / {done.TrainAccuracy:P2}, validation {done.ValidationLoss:F4} / {done.ValidationAccuracy:P2}, {done.Seconds:F1} s");
-                    }
-                });
-                result = ClassificationExperiment.Run(options, bar, ChapterOutput.Progress("train"), cancellationToken);
+                    },
+                };
+                result = ClassificationExperiment.Run(options with { Callbacks = bar }, null, ChapterOutput.Progress("train"), cancellationToken);
                 task.Value = 1.0;
             });
 
+        // (The data files and their SHA-256 are in the result, so report.json records exactly what was trained on.)
         BenchCommand.Write(result!, result!.Figures, settings.Output, settings.Json, Print, "train");
         if (settings.Images is { } images)
         {
@@ -151,7 +193,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
         "sgd" => OptimizerKind.Sgd,
         "momentum" => OptimizerKind.Momentum,
         "nesterov" => OptimizerKind.Nesterov,
-        _ => throw new ArgumentException($"Unknown optimiser '{name}'. Choose adam, adamw, sgd, momentum or nesterov."),
+        _ => throw new UsageException($"--optimizer: unknown name '{name}'; choose adam, adamw, sgd, momentum or nesterov."),
     };
 
     private static void Print(ExperimentResult result)

@@ -22,6 +22,13 @@ internal sealed class TrainerBenchSettings : BenchSettings
     [CommandOption("--rounds <N>")]
     [Description("Timed rounds of each variant (after one warm-up), interleaved. Default: 15")]
     public int Rounds { get; init; } = 15;
+
+    protected override IEnumerable<Func<string?>> Checks() =>
+    [
+        () => OptionChecks.Range("--samples", Samples, 1, 10_000_000),
+        () => OptionChecks.Range("--batch-size", BatchSize, 1, Math.Max(1, Samples)),
+        () => OptionChecks.Range("--rounds", Rounds, 1, 1000),
+    ];
 }
 
 /// <summary><c>studydl bench trainer</c>: one epoch through the chapter-3 Trainer against the same epoch in a bare loop.</summary>

@@ -18,7 +18,10 @@ namespace Studying.DeepLearning.Classification;
 /// <param name="Seed">Seeds weights, splits, shuffling and augmentation.</param>
 public sealed record ExperimentOptions(string Model, string Dataset, int Epochs = 10, int BatchSize = 128, double LearningRate = 1e-3, int Seed = 0)
 {
-    /// <summary>A folder holding the data set's files (searched first), or <see langword="null"/> for the usual search.</summary>
+    /// <summary>
+    /// The folder holding the data set's files — only it is read (<see cref="DataSetSources.Explicit"/>: no other
+    /// copy, no download) — or <see langword="null"/> for the usual search (<see cref="DataSetSources.Default"/>).
+    /// </summary>
     public string? DataFolder { get; init; }
 
     /// <summary>The optimiser (default Adam).</summary>
@@ -61,6 +64,14 @@ public sealed record ExperimentOptions(string Model, string Dataset, int Epochs 
     /// </summary>
     [JsonIgnore]
     public Func<ImageDataSet, torch.nn.Module<torch.Tensor, torch.Tensor>>? ImageModel { get; init; }
+
+    /// <summary>Where to train and evaluate, or <see langword="null"/> for <see cref="ComputeDevice.Current"/>.</summary>
+    [JsonIgnore]
+    public torch.Device? Device { get; init; }
+
+    /// <summary>The trainer's hooks (per-step logging, a progress bar, a live chart), or <see langword="null"/>; see <see cref="TrainerOptions.Callbacks"/>.</summary>
+    [JsonIgnore]
+    public TrainerCallbacks? Callbacks { get; init; }
 }
 
 /// <summary>The outcome of an experiment, as plain data (the JSON of <c>studydl train --json</c>).</summary>
@@ -80,6 +91,9 @@ public sealed record ExperimentResult(string Model, string Dataset, long Paramet
     /// <summary>The per-epoch history (also inside <see cref="Training"/>), at the top level for quick reading.</summary>
     public IReadOnlyList<EpochRecord> History => Training.History.Epochs;
 
+    /// <summary>The data files read (full paths, sizes, SHA-256); empty for the tables bundled with the library.</summary>
+    public IReadOnlyList<DataFile> DataFiles { get; init; } = [];
+
     /// <summary>Training curves, the confusion matrix and (for images) a sample grid.</summary>
     [JsonIgnore]
     public IReadOnlyDictionary<string, Figure> Figures { get; init; } = new Dictionary<string, Figure>();
@@ -96,7 +110,7 @@ public static class ClassificationExperiment
 
     /// <summary>Loads the data, builds the model, trains, evaluates on the test set, and draws the charts.</summary>
     /// <param name="options">Model, data set and training settings.</param>
-    /// <param name="training">Per-batch and per-epoch progress of the trainer (a progress bar, a live chart), or <see langword="null"/>.</param>
+    /// <param name="training">Per-batch and per-epoch progress of the trainer (a live chart), or <see langword="null"/>; <see cref="ExperimentOptions.Callbacks"/> gives every step.</param>
     /// <param name="log">Lines about loading and the outcome, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops training between batches.</param>
     /// <exception cref="ArgumentException">An unknown model or data set, a model that cannot take the data, or bad settings.</exception>
@@ -105,15 +119,19 @@ public static class ClassificationExperiment
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         TorchRuntime.EnsureLoaded();
-        var (train, validation, test, createModel, figures) = Prepare(options, log, cancellationToken);
+        var (train, validation, test, createModel, figures, dataFiles) = Prepare(options, log, cancellationToken);
 
         torch.random.manual_seed(options.Seed);
         using var model = createModel();
         var parameters = ClassifierModels.CountParameters(model);
         log?.Report($"{options.Model} on {options.Dataset}: {parameters:N0} parameters, {train.SampleCount:N0} training samples");
 
+        var peaks = new List<double>();
+        var device = options.Device ?? ComputeDevice.Current;
         var trainerOptions = new TrainerOptions
         {
+            Device = device,
+            Callbacks = TrainerCallbacks.Combine(new TrainerCallbacks { OnEpochEnd = _ => peaks.Add(PeakMegabytes()) }, options.Callbacks),
             Epochs = options.Epochs,
             Optimizer = new OptimizerSpec(options.Optimizer, options.LearningRate) { WeightDecay = options.WeightDecay },
             Schedule = new LearningRateSchedule(options.Schedule, StepSize: Math.Max(1, options.Epochs / 3), Gamma: 0.1),
@@ -121,14 +139,14 @@ public static class ClassificationExperiment
             CheckpointFolder = options.CheckpointFolder,
             EarlyStopping = options.Patience is int patience ? new EarlyStopping(patience) : null,
         };
-        var peaks = new List<double>();
-        var withMemory = new EpochMemoryProgress(training, peaks);
         var clock = Stopwatch.StartNew();
         var result = options.Resume
-            ? Trainer.Resume(model, train, validation, trainerOptions, Path.Combine(options.CheckpointFolder!, TrainingCheckpoint.LastFileName), withMemory, cancellationToken)
-            : Trainer.Fit(model, train, validation, trainerOptions, withMemory, cancellationToken);
+            ? Trainer.Resume(model, train, validation, trainerOptions, Path.Combine(options.CheckpointFolder!, TrainingCheckpoint.LastFileName), training, cancellationToken)
+            : Trainer.Fit(model, train, validation, trainerOptions, training, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
-        var evaluation = Trainer.Evaluate(model, test, cancellationToken: cancellationToken);
+        if (result.Divergence is { } divergence)
+            throw new TrainingDivergedException(divergence, options.LearningRate);
+        var evaluation = Trainer.Evaluate(model, test, device: device, cancellationToken: cancellationToken);
         log?.Report($"{result.Message} Test accuracy {evaluation.Accuracy:P2} after {seconds:F1} s of training.");
 
         figures["loss"] = TrainingCharts.LossCurves(result.History, $"{options.Model} on {options.Dataset}: loss per epoch");
@@ -137,29 +155,22 @@ public static class ClassificationExperiment
         return new ExperimentResult(options.Model, options.Dataset, parameters, train.SampleCount, evaluation.Accuracy, evaluation.Loss, seconds, result, evaluation, peaks)
         {
             Figures = figures,
+            DataFiles = dataFiles,
         };
     }
 
-    /// <summary>Passes progress on, and notes the process's peak memory at the end of every epoch.</summary>
-    private sealed class EpochMemoryProgress(IProgress<TrainingProgress>? inner, List<double> peaks) : IProgress<TrainingProgress>
+    /// <summary>The process's peak resident set (VmHWM on Linux, native libtorch memory included), noted at the end of every epoch.</summary>
+    private static double PeakMegabytes()
     {
-        public void Report(TrainingProgress value)
-        {
-            if (value.Completed is not null)
-            {
-                // The peak resident set (VmHWM on Linux), native libtorch memory included.
-                using var self = System.Diagnostics.Process.GetCurrentProcess();
-                peaks.Add(self.PeakWorkingSet64 / (1024.0 * 1024.0));
-            }
-            inner?.Report(value);
-        }
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64 / (1024.0 * 1024.0);
     }
 
     private static void Validate(ExperimentOptions options)
     {
         if (!Datasets.Contains(options.Dataset))
             throw new ArgumentException($"Unknown data set '{options.Dataset}'. Choose one of: {string.Join(", ", Datasets)}.", nameof(options));
-        if (options.ImageModel is null && !ClassifierModels.Names.Contains(options.Model))
+        if (options.ImageModel is null && !ClassifierModels.Names.Contains(options.Model, StringComparer.OrdinalIgnoreCase))
             throw new ArgumentException($"Unknown model '{options.Model}'. Choose one of: {string.Join(", ", ClassifierModels.Names)}.", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1, nameof(options.Epochs));
         if (options.Resume && (options.CheckpointFolder is null || !File.Exists(Path.Combine(options.CheckpointFolder, TrainingCheckpoint.LastFileName))))
@@ -174,7 +185,7 @@ public static class ClassificationExperiment
             throw new ArgumentOutOfRangeException(nameof(options), options.ValidationFraction, "The validation fraction must be between 0 and 0.5.");
     }
 
-    private static (IBatchSource Train, IBatchSource Validation, IBatchSource Test, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> Model, Dictionary<string, Figure> Figures)
+    private static (IBatchSource Train, IBatchSource Validation, IBatchSource Test, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> Model, Dictionary<string, Figure> Figures, IReadOnlyList<DataFile> DataFiles)
         Prepare(ExperimentOptions options, IProgress<string>? log, CancellationToken cancellationToken)
     {
         var figures = new Dictionary<string, Figure>();
@@ -187,7 +198,7 @@ public static class ClassificationExperiment
         };
         if (sample is { } table)
         {
-            if (options.ImageModel is not null || !ClassifierModels.TableNames.Contains(options.Model))
+            if (options.ImageModel is not null || !ClassifierModels.TableNames.Contains(options.Model, StringComparer.OrdinalIgnoreCase))
                 throw new ArgumentException($"The model '{options.Model}' takes images; for the table '{options.Dataset}' choose one of: {string.Join(", ", ClassifierModels.TableNames)}.", nameof(options));
             var split = TabularSplit.Create(TabularCsv.Load(table), seed: options.Seed);
             log?.Report("class balance: " + string.Join("; ", split.Balance.Select(b => $"{b.Split} {string.Join("/", b.PerClass)}")));
@@ -195,10 +206,10 @@ public static class ClassificationExperiment
                 new TabularBatchSource(split.Validation, options.BatchSize, shuffle: false),
                 new TabularBatchSource(split.Test, options.BatchSize, shuffle: false),
                 () => ClassifierModels.CreateForTable(options.Model, split.Train.FeatureCount, split.Train.ClassNames.Count),
-                figures);
+                figures, []);
         }
 
-        var sources = DataSetSources.Default(options.DataFolder);
+        var sources = options.DataFolder is { } folder ? DataSetSources.Explicit(folder) : DataSetSources.Default();
         var splits = options.Dataset switch
         {
             "fashion-mnist" => IdxDataSet.FashionMnist.Load(sources, log, cancellationToken),
@@ -206,6 +217,8 @@ public static class ClassificationExperiment
             _ => Cifar10Reader.Load(sources, log, cancellationToken),
         };
         log?.Report($"{splits.Train.Name}: {splits.Train.Count:N0} training and {splits.Test.Count:N0} test images from {splits.Folder}");
+        splits.EnsureSameGeometry();
+        var dataFiles = FilesOf(options.Dataset, splits.Folder).Select(DataFile.Of).ToArray();
         figures["samples"] = SampleGridChart.Draw(splits.Test);
 
         var (trainImages, validationImages) = HoldOut(splits.Train, options);
@@ -218,8 +231,17 @@ public static class ClassificationExperiment
             () => options.ImageModel is { } build
                 ? build(trainImages)
                 : ClassifierModels.Create(options.Model, trainImages.Channels, (trainImages.Height, trainImages.Width), trainImages.ClassNames.Count),
-            figures);
+            figures, dataFiles);
     }
+
+    // The files a data set was read from: the four IDX files, or CIFAR-10's archive or its batch files (and class names).
+    private static IEnumerable<string> FilesOf(string dataset, string folder) => dataset switch
+    {
+        "fashion-mnist" => IdxDataSet.FashionMnist.Files.Select(f => Path.Combine(folder, f.FileName)),
+        "mnist" => IdxDataSet.Mnist.Files.Select(f => Path.Combine(folder, f.FileName)),
+        _ when File.Exists(folder) => [folder],
+        _ => Cifar10Reader.BatchFiles.Append("batches.meta.txt").Select(f => Path.Combine(folder, f)).Where(File.Exists),
+    };
 
     // A seeded shuffle splits the official training set into training and validation images; the test set stays untouched.
     private static (ImageDataSet Train, ImageDataSet Validation) HoldOut(ImageDataSet all, ExperimentOptions options)

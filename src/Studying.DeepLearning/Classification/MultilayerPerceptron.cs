@@ -54,7 +54,7 @@ public sealed class MultilayerPerceptron : nn.Module<Tensor, Tensor>
                 modules.Add(($"norm{i + 1}", nn.BatchNorm1d(hiddenSizes[i])));
             modules.Add(($"relu{i + 1}", nn.ReLU()));
             if (dropout > 0)
-                modules.Add(($"dropout{i + 1}", nn.Dropout(dropout)));
+                modules.Add(($"dropout{i + 1}", new GeneratorDropout(dropout)));
             width = hiddenSizes[i];
         }
         modules.Add(("logits", nn.Linear(width, classes)));

@@ -62,7 +62,7 @@ public sealed class SmallCnn : nn.Module<Tensor, Tensor>
             ("pool2", nn.MaxPool2d(2)),
             ("conv3", nn.Conv2d(64, 64, 3, padding: 1, bias: false)), ("norm3", nn.BatchNorm2d(64)), ("relu3", nn.ReLU()));
         head = nn.Sequential(
-            ("flatten", nn.Flatten()), ("dropout", nn.Dropout(dropout)),
+            ("flatten", nn.Flatten()), ("dropout", new GeneratorDropout(dropout)),
             ("logits", nn.Linear(64L * (height / 4) * (width / 4), classes)));
         RegisterComponents();
     }

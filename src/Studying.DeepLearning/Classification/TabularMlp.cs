@@ -16,7 +16,7 @@ public sealed class TabularMlp : nn.Module<Tensor, Tensor>
 {
     private readonly Linear hidden;
     private readonly ReLU relu;
-    private readonly Dropout? dropout;
+    private readonly GeneratorDropout? dropout;
     private readonly Linear logits;
 
     /// <summary>Creates the network (TorchSharp's default initialisation, seeded by <c>torch.random.manual_seed</c>).</summary>
@@ -35,7 +35,7 @@ public sealed class TabularMlp : nn.Module<Tensor, Tensor>
         Classes = classes;
         hidden = nn.Linear(inputFeatures, hiddenSize);
         relu = nn.ReLU();
-        dropout = dropoutProbability > 0 ? nn.Dropout(dropoutProbability) : null;
+        dropout = dropoutProbability > 0 ? new GeneratorDropout(dropoutProbability) : null;
         logits = nn.Linear(hiddenSize, classes);
         RegisterComponents();
     }

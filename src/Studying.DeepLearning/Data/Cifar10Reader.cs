@@ -40,6 +40,17 @@ public static class Cifar10Reader
     public static ImageSplits Load(DataSetSources? sources = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         sources ??= DataSetSources.Default();
+        if (sources.IsExplicit)
+        {
+            // The folder the user named, and nothing else: the extracted batches (in it or its cifar-10-batches-bin), or the archive.
+            var folder = sources.Folder!;
+            var extracted = Directory.Exists(Path.Combine(folder, FolderName)) ? Path.Combine(folder, FolderName) : folder;
+            if (File.Exists(Path.Combine(folder, ArchiveName)) && !BatchFiles.All(f => File.Exists(Path.Combine(extracted, f))))
+                return ReadArchive(Path.Combine(folder, ArchiveName));
+            DataSetSources.RequireFiles(Name, extracted, BatchFiles, ArchiveName);
+            progress?.Report($"{Name}: found {extracted}");
+            return ReadFolder(extracted);
+        }
         foreach (var folder in sources.Candidates(Name))
         {
             foreach (var extracted in new[] { Path.Combine(folder, FolderName), folder })

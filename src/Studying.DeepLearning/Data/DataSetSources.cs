@@ -25,6 +25,46 @@ public sealed record DataSetSources(
         new(folder, NullIfEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable)), UserCacheRoot(),
             OperatingSystem.IsWindows() ? null : "/usr/share/datasets", allowDownload);
 
+    /// <summary>
+    /// Only <paramref name="folder"/>: nothing else is searched and nothing is downloaded, so a folder the user named
+    /// is never silently replaced by another copy. A folder that is missing, a file, empty or lacking files is an error
+    /// that names the missing files (see <see cref="Locate"/>).
+    /// </summary>
+    /// <param name="folder">The folder holding the data set's files.</param>
+    public static DataSetSources Explicit(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        return new(Path.GetFullPath(folder), null, null, null, AllowDownload: false);
+    }
+
+    /// <summary>Whether only <see cref="Folder"/> is looked in (see <see cref="Explicit"/>).</summary>
+    public bool IsExplicit => Folder is not null && EnvironmentRoot is null && CacheRoot is null && SystemRoot is null && !AllowDownload;
+
+    /// <summary>
+    /// For an explicit folder: throws unless it exists, is a folder and holds <paramref name="fileNames"/>. The message
+    /// names the folder, what is wrong with it and the missing files.
+    /// </summary>
+    /// <param name="dataSetName">The data set's name, for the message.</param>
+    /// <param name="folder">The folder.</param>
+    /// <param name="fileNames">The files it must hold.</param>
+    /// <param name="alternative">Another way the folder could hold the data (such as an archive), for the message; or null.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">Some files are missing (or the path is a file, or the folder is empty).</exception>
+    public static void RequireFiles(string dataSetName, string folder, IReadOnlyList<string> fileNames, string? alternative = null)
+    {
+        ArgumentNullException.ThrowIfNull(fileNames);
+        var needs = $"{dataSetName} needs {string.Join(", ", fileNames)}{(alternative is null ? "" : $" (or {alternative})")}";
+        if (File.Exists(folder))
+            throw new FileNotFoundException($"{folder} is a file, not a folder; {needs} in one folder. Give that folder.", folder);
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"The data folder {folder} does not exist; {needs} in it. Give the folder that holds them.");
+        if (!Directory.EnumerateFileSystemEntries(folder).Any())
+            throw new FileNotFoundException($"The data folder {folder} is empty; {needs} in it. Copy them there or give the folder that holds them.", folder);
+        var missing = fileNames.Where(f => !File.Exists(Path.Combine(folder, f))).ToArray();
+        if (missing.Length > 0)
+            throw new FileNotFoundException($"The data folder {folder} lacks {string.Join(", ", missing)}; {needs}. Copy the missing files there or give the folder that holds them.", Path.Combine(folder, missing[0]));
+    }
+
     /// <summary>$XDG_CACHE_HOME/studydl or ~/.cache/studydl (LocalApplicationData\studydl on Windows).</summary>
     public static string UserCacheRoot()
     {
@@ -63,6 +103,12 @@ public sealed record DataSetSources(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataSetName);
         ArgumentNullException.ThrowIfNull(files);
+        if (IsExplicit)
+        {
+            RequireFiles(dataSetName, Folder!, [.. files.Select(f => f.FileName)]);
+            progress?.Report($"{dataSetName}: found in {Folder}");
+            return Folder!;
+        }
         var candidates = Candidates(dataSetName);
         foreach (var folder in candidates)
         {

@@ -20,7 +20,10 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d bn1;
     private readonly Conv2d conv2;
     private readonly BatchNorm2d bn2;
-    private readonly Sequential? projection;
+    // The projection shortcut (1×1 convolution "0", batch norm "1") under the reference's name: torchvision's
+    // "downsample" or kuangliu/pytorch-cifar's "shortcut"; at most one is set (RegisterComponents skips nulls).
+    private readonly Sequential? downsample;
+    private readonly Sequential? shortcut;
     private readonly long padBefore;
     private readonly long padAfter;
 
@@ -33,8 +36,20 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     /// <param name="stride">1, or 2 to halve height and width.</param>
     /// <param name="shortcut">How to match the shortcut to a changed shape.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size below 1, a stride other than 1 or 2, or a zero-padding shortcut that would have to drop channels.</exception>
-    public BasicBlock(int inChannels, int outChannels, int stride = 1, ResNetShortcut shortcut = ResNetShortcut.Projection) : base(nameof(BasicBlock))
+    public BasicBlock(int inChannels, int outChannels, int stride = 1, ResNetShortcut shortcut = ResNetShortcut.Projection)
+        : this(inChannels, outChannels, stride, shortcut, TorchVisionProjection) { }
+
+    /// <summary>torchvision's name for the projection shortcut (<c>downsample.0.weight</c>, …).</summary>
+    internal const string TorchVisionProjection = "downsample";
+
+    /// <summary>kuangliu/pytorch-cifar's name for the projection shortcut (<c>shortcut.0.weight</c>, …).</summary>
+    internal const string KuangliuProjection = "shortcut";
+
+    /// <summary>The block with its projection shortcut registered as <paramref name="projectionName"/> (<see cref="TorchVisionProjection"/> or <see cref="KuangliuProjection"/>).</summary>
+    internal BasicBlock(int inChannels, int outChannels, int stride, ResNetShortcut shortcut, string projectionName) : base(nameof(BasicBlock))
     {
+        if (projectionName is not (TorchVisionProjection or KuangliuProjection))
+            throw new ArgumentOutOfRangeException(nameof(projectionName), projectionName, $"The projection is named \"{TorchVisionProjection}\" or \"{KuangliuProjection}\".");
         ResNetLayers.Positive(inChannels, nameof(inChannels));
         ResNetLayers.Positive(outChannels, nameof(outChannels));
         ResNetLayers.Stride(stride, nameof(stride));
@@ -54,7 +69,13 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         bn2 = nn.BatchNorm2d(outChannels);
         var reshapes = stride != 1 || inChannels != outChannels;
         if (reshapes && shortcut == ResNetShortcut.Projection)
-            projection = nn.Sequential(("conv", ResNetLayers.Conv1x1(inChannels, outChannels, stride)), ("bn", nn.BatchNorm2d(outChannels)));
+        {
+            var projection = nn.Sequential(ResNetLayers.Conv1x1(inChannels, outChannels, stride), nn.BatchNorm2d(outChannels));
+            if (projectionName == TorchVisionProjection)
+                downsample = projection;
+            else
+                this.shortcut = projection;
+        }
         if (shortcut == ResNetShortcut.ZeroPadding)
         {
             padBefore = (outChannels - inChannels) / 2;
@@ -76,7 +97,9 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public ResNetShortcut Shortcut { get; }
 
     /// <summary>Whether the shortcut is a learned 1×1 convolution + batch norm (rather than the identity or zero padding).</summary>
-    public bool HasProjection => projection is not null;
+    public bool HasProjection => Projection is not null;
+
+    private Sequential? Projection => downsample ?? shortcut;
 
     /// <summary>The block's output [batch, <see cref="OutChannels"/>, ⌈H/stride⌉, ⌈W/stride⌉] for input [batch, <see cref="InChannels"/>, H, W].</summary>
     /// <param name="input">A batch of feature maps in the parameters' element type.</param>
@@ -92,7 +115,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 
     private Tensor ShortcutOf(Tensor input)
     {
-        if (projection is not null)
+        if (Projection is { } projection)
             return projection.call(input);
         if (Shortcut == ResNetShortcut.Projection || (Stride == 1 && InChannels == OutChannels))
             return input.alias();
@@ -109,7 +132,8 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
             bn1.Dispose();
             conv2.Dispose();
             bn2.Dispose();
-            projection?.Dispose();
+            downsample?.Dispose();
+            shortcut?.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -23,7 +23,7 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d bn2;
     private readonly Conv2d conv3;
     private readonly BatchNorm2d bn3;
-    private readonly Sequential? projection;
+    private readonly Sequential? downsample; // torchvision's name: 1×1 convolution "0", batch norm "1"
 
     /// <summary>Output channels per "planes": 4.</summary>
     public const int Expansion = 4;
@@ -51,7 +51,7 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         conv3 = ResNetLayers.Conv1x1(planes, OutChannels);
         bn3 = nn.BatchNorm2d(OutChannels);
         if (stride != 1 || inChannels != OutChannels)
-            projection = nn.Sequential(("conv", ResNetLayers.Conv1x1(inChannels, OutChannels, stride)), ("bn", nn.BatchNorm2d(OutChannels)));
+            downsample = nn.Sequential(ResNetLayers.Conv1x1(inChannels, OutChannels, stride), nn.BatchNorm2d(OutChannels));
         RegisterComponents();
     }
 
@@ -68,7 +68,7 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public int Stride { get; }
 
     /// <summary>Whether the shortcut is a learned 1×1 convolution + batch norm rather than the identity.</summary>
-    public bool HasProjection => projection is not null;
+    public bool HasProjection => downsample is not null;
 
     /// <summary>The block's output [batch, <see cref="OutChannels"/>, ⌈H/stride⌉, ⌈W/stride⌉] for input [batch, <see cref="InChannels"/>, H, W].</summary>
     /// <param name="input">A batch of feature maps in the parameters' element type.</param>
@@ -80,7 +80,7 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         var x = nn.functional.relu(bn1.call(conv1.call(input)));
         x = nn.functional.relu(bn2.call(conv2.call(x)));
         x = bn3.call(conv3.call(x));
-        var carried = projection is null ? input : projection.call(input);
+        var carried = downsample is null ? input : downsample.call(input);
         return nn.functional.relu(x.add_(carried)).MoveToOuterDisposeScope();
     }
 
@@ -95,7 +95,7 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
             bn2.Dispose();
             conv3.Dispose();
             bn3.Dispose();
-            projection?.Dispose();
+            downsample?.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -16,7 +16,8 @@ namespace Studying.DeepLearning.ResNet;
 /// </code>
 /// with depth 6n + 2 (20, 32, 44, 56, 110, …). The residual version uses <see cref="BasicBlock"/>s with option-A
 /// shortcuts (<see cref="ResNetShortcut.ZeroPadding"/>: no parameters); the plain version the same layers as
-/// <see cref="PlainBlock"/>s, so both have the same parameters.
+/// <see cref="PlainBlock"/>s, so both have the same parameters. The state-dict keys are those of
+/// akamaster/pytorch_resnet_cifar10 (<c>conv1.weight</c>, <c>bn1.*</c>, <c>layer1.0.conv1.weight</c>, …, <c>linear.*</c>).
 /// </summary>
 /// <remarks>
 /// Parameters for 3 channels and 10 classes: ResNet-20 269,722; -32 464,154; -44 658,586; -56 853,018;
@@ -46,24 +47,22 @@ public sealed class CifarResNet : StagedNetwork
         Classes = classes;
         Plain = plain;
 
-        var stem = nn.Sequential(("conv", ResNetLayers.Conv3x3(inputChannels, StageChannels[0])), ("bn", nn.BatchNorm2d(StageChannels[0])), ("relu", nn.ReLU()));
         var channels = StageChannels[0];
-        var stageList = new List<(string, nn.Module<Tensor, Tensor>)>();
+        var stages = new List<Sequential>();
         for (var s = 0; s < StageChannels.Length; s++)
         {
-            var blocks = new List<(string, nn.Module<Tensor, Tensor>)>();
+            var blocks = new List<nn.Module<Tensor, Tensor>>();
             for (var b = 0; b < BlocksPerStage; b++)
             {
                 var stride = s > 0 && b == 0 ? 2 : 1;
-                nn.Module<Tensor, Tensor> block = plain
+                blocks.Add(plain
                     ? new PlainBlock(channels, StageChannels[s], stride)
-                    : new BasicBlock(channels, StageChannels[s], stride, ResNetShortcut.ZeroPadding);
-                blocks.Add(($"block{b + 1}", block));
+                    : new BasicBlock(channels, StageChannels[s], stride, ResNetShortcut.ZeroPadding));
                 channels = StageChannels[s];
             }
-            stageList.Add(($"stage{s + 1}", nn.Sequential(blocks)));
+            stages.Add(nn.Sequential(blocks));
         }
-        SetLayers(stem, nn.Sequential(stageList), nn.Linear(channels, classes));
+        SetLayers(ResNetLayers.Conv3x3(inputChannels, StageChannels[0]), nn.BatchNorm2d(StageChannels[0]), null, stages, nn.Linear(channels, classes), "linear");
     }
 
     /// <summary>Weighted layers on the longest path: 6·<see cref="BlocksPerStage"/> + 2.</summary>

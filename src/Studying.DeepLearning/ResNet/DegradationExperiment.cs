@@ -27,7 +27,7 @@ public sealed record DegradationOptions(int TrainSamples = 5000, int TestSamples
     /// <summary>"fashion-mnist" (default, installed by the Debian package), "mnist" or "cifar10" (the paper's data).</summary>
     public string Dataset { get; init; } = "fashion-mnist";
 
-    /// <summary>A folder holding the data set's files (searched first), or <see langword="null"/> for the usual search.</summary>
+    /// <summary>The folder holding the data set's files — only it is read, never another copy — or <see langword="null"/> for the usual search.</summary>
     public string? DataFolder { get; init; }
 
     /// <summary>L2 weight decay of SGD (the paper's 1e-4).</summary>
@@ -43,13 +43,17 @@ public sealed record DegradationOptions(int TrainSamples = 5000, int TestSamples
     /// <summary>Images in the one batch whose gradients are measured at initialisation.</summary>
     public int GradientBatchSize { get; init; } = 128;
 
+    /// <summary>Where to train, or <see langword="null"/> for <see cref="ComputeDevice.Current"/>.</summary>
+    [JsonIgnore]
+    public torch.Device? Device { get; init; }
+
     /// <summary>A small setting that still runs every step (about a minute on two cores): for tests and a first look.</summary>
     public static DegradationOptions Quick { get; } = new(TrainSamples: 600, TestSamples: 300, Epochs: 2, BatchSize: 100) { WarmupEpochs = 0 };
 }
 
 /// <summary>The gradient of one weighted layer's weights, measured on one batch at initialisation.</summary>
 /// <param name="Layer">1 for the first convolution, up to the depth for the classifier.</param>
-/// <param name="Parameter">The parameter's name in the model, such as <c>stages.stage2.block1.conv1.weight</c>.</param>
+/// <param name="Parameter">The parameter's name in the model, such as <c>layer2.0.conv1.weight</c>.</param>
 /// <param name="Norm">The Frobenius norm ‖∂L/∂W‖ of the cross-entropy's gradient.</param>
 public sealed record LayerGradient(int Layer, string Parameter, double Norm);
 
@@ -144,8 +148,9 @@ public static class DegradationExperiment
         var trainSource = new ImageBatchSource(train, new ImageBatchOptions(options.BatchSize, Shuffle: true, Seed: options.Seed, Normalization: normalization));
         var testSource = new ImageBatchSource(test, new ImageBatchOptions(Math.Max(options.BatchSize, 256), Shuffle: false, Normalization: normalization));
         log?.Report(string.Create(CultureInfo.InvariantCulture,
-            $"{splits.Train.Name}: {train.Count:N0} training and {test.Count:N0} test images, {options.Epochs} epochs per network on {ComputeDevice.Name}"));
+            $"{splits.Train.Name}: {train.Count:N0} training and {test.Count:N0} test images, {options.Epochs} epochs per network on {options.Device ?? ComputeDevice.Current}"));
 
+        var device = options.Device ?? ComputeDevice.Current;
         var runs = new List<DegradationRun>();
         var colours = options.Models.Select((m, i) => (m, Colours[i % Colours.Length])).ToDictionary(p => p.m, p => p.Item2);
         foreach (var name in options.Models)
@@ -155,13 +160,13 @@ public static class DegradationExperiment
             using var model = ResNetModels.Create(name, train.Channels, train.ClassNames.Count);
             var network = (IResidualNetwork)model;
             var residual = network is not CifarResNet { Plain: true };
-            model.to(ComputeDevice.Current);
-            var gradients = GradientNorms(model, trainSource, options.GradientBatchSize);
+            model.to(device);
+            var gradients = GradientNorms(model, trainSource, options.GradientBatchSize, device);
             log?.Report(string.Create(CultureInfo.InvariantCulture,
                 $"{network.Name}: {ClassifierModels.CountParameters(model):N0} parameters; gradient norm at layer 1 ÷ last layers {DegradationRun.FirstToLastRatio(gradients):G3}"));
 
             var epochs = new List<EpochRecord>();
-            var relay = new InlineProgress<TrainingProgress>(p =>
+            var relay = progress is null ? null : TrainerCallbacks.FromProgress(new InlineProgress<TrainingProgress>(p =>
             {
                 Figure? curves = null;
                 if (p.Completed is { } done)
@@ -170,8 +175,8 @@ public static class DegradationExperiment
                     var partial = new DegradationRun(name, network.Name, network.Depth, residual, 0, gradients, new TrainingHistory([.. epochs]), 0);
                     curves = CurvesChart([.. runs, partial], options, colours);
                 }
-                progress?.Report(new DegradationProgress(name, p, curves));
-            });
+                progress.Report(new DegradationProgress(name, p, curves));
+            }), 10);
             var clock = Stopwatch.StartNew();
             var result = Trainer.Fit(model, trainSource, testSource, new TrainerOptions
             {
@@ -180,7 +185,9 @@ public static class DegradationExperiment
                 Schedule = new LearningRateSchedule(ScheduleKind.Cosine) { WarmupEpochs = options.WarmupEpochs },
                 Seed = options.Seed,
                 RestoreBestWeights = false,
-            }, relay, cancellationToken);
+                Device = device,
+                Callbacks = relay,
+            }, null, cancellationToken);
             var run = new DegradationRun(name, network.Name, network.Depth, residual,
                 ClassifierModels.CountParameters(model), gradients, result.History, clock.Elapsed.TotalSeconds);
             if (result.Divergence is { } d)
@@ -207,14 +214,15 @@ public static class DegradationExperiment
     /// <param name="model">A network of this chapter.</param>
     /// <param name="source">Where the batch comes from (its first <paramref name="batchSize"/> images of epoch 1).</param>
     /// <param name="batchSize">Images in the batch.</param>
+    /// <param name="device">Where the model lives (the batch is copied there), or <see langword="null"/> for <see cref="ComputeDevice.Current"/>.</param>
     /// <exception cref="ArgumentException">A source without enough images for one batch.</exception>
-    public static IReadOnlyList<LayerGradient> GradientNorms(nn.Module<Tensor, Tensor> model, IBatchSource source, int batchSize)
+    public static IReadOnlyList<LayerGradient> GradientNorms(nn.Module<Tensor, Tensor> model, IBatchSource source, int batchSize, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 2);
         using var scope = NewDisposeScope();
-        var device = ComputeDevice.Current;
+        device ??= ComputeDevice.Current;
         var inputs = new List<Tensor>();
         var targets = new List<Tensor>();
         long count = 0;
@@ -303,13 +311,15 @@ public static class DegradationExperiment
 
     private static ImageSplits LoadData(DegradationOptions options, IProgress<string>? log, CancellationToken cancellationToken)
     {
-        var sources = DataSetSources.Default(options.DataFolder);
-        return options.Dataset switch
+        var sources = options.DataFolder is { } folder ? DataSetSources.Explicit(folder) : DataSetSources.Default();
+        var splits = options.Dataset switch
         {
             "fashion-mnist" => IdxDataSet.FashionMnist.Load(sources, log, cancellationToken),
             "mnist" => IdxDataSet.Mnist.Load(sources, log, cancellationToken),
             _ => Cifar10Reader.Load(sources, log, cancellationToken),
         };
+        splits.EnsureSameGeometry();
+        return splits;
     }
 
     private static (ImageDataSet Train, ImageDataSet Test) Subsets(ImageSplits splits, DegradationOptions options)

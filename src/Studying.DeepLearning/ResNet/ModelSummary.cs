@@ -7,7 +7,7 @@ using Studying.DeepLearning.Infrastructure;
 namespace Studying.DeepLearning.ResNet;
 
 /// <summary>One leaf layer of a <see cref="ModelSummary"/>.</summary>
-/// <param name="Name">The layer's path in the model, e.g. "stages.stage1.block1.conv1".</param>
+/// <param name="Name">The layer's path in the model, e.g. "layer1.0.conv1".</param>
 /// <param name="Type">The layer's class name, e.g. "Conv2d".</param>
 /// <param name="InputShape">The shape the layer received (batch 1).</param>
 /// <param name="OutputShape">The shape it produced (batch 1).</param>

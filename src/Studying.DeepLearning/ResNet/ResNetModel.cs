@@ -16,6 +16,9 @@ namespace Studying.DeepLearning.ResNet;
 /// global average pool → Linear(512·expansion, classes)
 /// </code>
 /// with projection shortcuts (1×1 convolution + batch norm) wherever a block changes the shape.
+/// The state-dict keys are torchvision's (<c>conv1.weight</c>, <c>bn1.running_mean</c>, <c>layer2.0.downsample.0.weight</c>,
+/// <c>fc.weight</c>, …), or kuangliu/pytorch-cifar's with the <see cref="ResNetStem.Cifar"/> stem
+/// (<c>layer2.0.shortcut.0.weight</c>, <c>linear.weight</c>, …).
 /// </summary>
 /// <remarks>
 /// Parameter counts at 3 input channels and 1000 classes equal torchvision's: ResNet-18 11,689,512;
@@ -62,62 +65,61 @@ public sealed class ResNetModel : StagedNetwork
         Depth = (block == ResNetBlockKind.Basic ? 2 : 3) * BlocksPerStage.Sum() + 2;
         MinimumImageSize = stem == ResNetStem.ImageNet ? 32 : 8;
 
-        var stemLayers = stem == ResNetStem.ImageNet
-            ? nn.Sequential(
-                ("conv", ResNetLayers.HeInitialised(nn.Conv2d(inputChannels, 64, 7, stride: 2, padding: 3, bias: false))),
-                ("bn", nn.BatchNorm2d(64)), ("relu", nn.ReLU()), ("pool", nn.MaxPool2d(3, stride: 2, padding: 1)))
-            : nn.Sequential(
-                ("conv", ResNetLayers.Conv3x3(inputChannels, 64)), ("bn", nn.BatchNorm2d(64)), ("relu", nn.ReLU()));
+        var stemConv = stem == ResNetStem.ImageNet
+            ? ResNetLayers.HeInitialised(nn.Conv2d(inputChannels, 64, 7, stride: 2, padding: 3, bias: false))
+            : ResNetLayers.Conv3x3(inputChannels, 64);
+        var stemPool = stem == ResNetStem.ImageNet ? nn.MaxPool2d(3, stride: 2, padding: 1) : null;
+        // torchvision calls the projection shortcut "downsample", kuangliu/pytorch-cifar "shortcut".
+        var projectionName = stem == ResNetStem.ImageNet ? BasicBlock.TorchVisionProjection : BasicBlock.KuangliuProjection;
 
         var channels = 64;
-        var stageList = new List<(string, nn.Module<Tensor, Tensor>)>();
+        var stages = new List<Sequential>();
         for (var s = 0; s < StagePlanes.Length; s++)
         {
-            var blocks = new List<(string, nn.Module<Tensor, Tensor>)>();
+            var blocks = new List<nn.Module<Tensor, Tensor>>();
             for (var b = 0; b < BlocksPerStage[s]; b++)
             {
                 var stride = s > 0 && b == 0 ? 2 : 1;
-                nn.Module<Tensor, Tensor> module = block == ResNetBlockKind.Basic
-                    ? new BasicBlock(channels, StagePlanes[s], stride)
-                    : new Bottleneck(channels, StagePlanes[s], stride);
-                blocks.Add(($"block{b + 1}", module));
+                blocks.Add(block == ResNetBlockKind.Basic
+                    ? new BasicBlock(channels, StagePlanes[s], stride, ResNetShortcut.Projection, projectionName)
+                    : new Bottleneck(channels, StagePlanes[s], stride));
                 channels = StagePlanes[s] * expansion;
             }
-            stageList.Add(($"stage{s + 1}", nn.Sequential(blocks)));
+            stages.Add(nn.Sequential(blocks));
         }
         FeatureChannels = channels;
-        SetLayers(stemLayers, nn.Sequential(stageList), nn.Linear(channels, classes));
+        SetLayers(stemConv, nn.BatchNorm2d(64), stemPool, stages, nn.Linear(channels, classes), stem == ResNetStem.ImageNet ? "fc" : "linear");
     }
 
     /// <summary>ResNet-18: <see cref="BasicBlock"/> × [2, 2, 2, 2], ImageNet stem.</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel ResNet18(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Basic, [2, 2, 2, 2], inputChannels, classes);
+    internal static ResNetModel ResNet18(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Basic, [2, 2, 2, 2], inputChannels, classes);
 
     /// <summary>ResNet-34: <see cref="BasicBlock"/> × [3, 4, 6, 3], ImageNet stem.</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel ResNet34(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Basic, [3, 4, 6, 3], inputChannels, classes);
+    internal static ResNetModel ResNet34(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Basic, [3, 4, 6, 3], inputChannels, classes);
 
     /// <summary>ResNet-50: <see cref="Bottleneck"/> × [3, 4, 6, 3], ImageNet stem.</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel ResNet50(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 4, 6, 3], inputChannels, classes);
+    internal static ResNetModel ResNet50(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 4, 6, 3], inputChannels, classes);
 
     /// <summary>ResNet-101: <see cref="Bottleneck"/> × [3, 4, 23, 3], ImageNet stem.</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel ResNet101(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 4, 23, 3], inputChannels, classes);
+    internal static ResNetModel ResNet101(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 4, 23, 3], inputChannels, classes);
 
     /// <summary>ResNet-152: <see cref="Bottleneck"/> × [3, 8, 36, 3], ImageNet stem.</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel ResNet152(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 8, 36, 3], inputChannels, classes);
+    internal static ResNetModel ResNet152(int inputChannels = 3, int classes = 1000) => new(ResNetBlockKind.Bottleneck, [3, 8, 36, 3], inputChannels, classes);
 
     /// <summary>kuangliu/pytorch-cifar's ResNet18: <see cref="BasicBlock"/> × [2, 2, 2, 2] behind the 3×3 stride-1 <see cref="ResNetStem.Cifar"/> stem (11,173,962 parameters for 3 channels and 10 classes).</summary>
     /// <param name="inputChannels">Image channels.</param>
     /// <param name="classes">Number of classes.</param>
-    public static ResNetModel CifarResNet18(int inputChannels = 3, int classes = 10) => new(ResNetBlockKind.Basic, [2, 2, 2, 2], inputChannels, classes, ResNetStem.Cifar);
+    internal static ResNetModel CifarResNet18(int inputChannels = 3, int classes = 10) => new(ResNetBlockKind.Basic, [2, 2, 2, 2], inputChannels, classes, ResNetStem.Cifar);
 
     /// <summary>Which block the stages stack.</summary>
     public ResNetBlockKind Block { get; }

@@ -45,20 +45,94 @@ public static class ResNetModels
         var key = name.Trim().ToLowerInvariant();
         return key switch
         {
-            "resnet18" => ResNetModel.ResNet18(inputChannels, classes),
-            "resnet34" => ResNetModel.ResNet34(inputChannels, classes),
-            "resnet50" => ResNetModel.ResNet50(inputChannels, classes),
-            "resnet101" => ResNetModel.ResNet101(inputChannels, classes),
-            "resnet152" => ResNetModel.ResNet152(inputChannels, classes),
-            "cifar-resnet18" => ResNetModel.CifarResNet18(inputChannels, classes),
-            InceptionNet.ModelName => new InceptionNet(inputChannels, classes),
+            "resnet18" => ResNet18(classes, inputChannels),
+            "resnet34" => ResNet34(classes, inputChannels),
+            "resnet50" => ResNet50(classes, inputChannels),
+            "resnet101" => ResNet101(classes, inputChannels),
+            "resnet152" => ResNet152(classes, inputChannels),
+            "cifar-resnet18" => CifarResNet18(classes, inputChannels),
+            InceptionNet.ModelName => Inception(classes, inputChannels),
             _ when Names.Contains(key) && key.StartsWith("resnet", StringComparison.Ordinal) =>
-                new CifarResNet(int.Parse(key["resnet".Length..], System.Globalization.CultureInfo.InvariantCulture), inputChannels, classes),
+                CifarResNet(int.Parse(key["resnet".Length..], System.Globalization.CultureInfo.InvariantCulture), classes, inputChannels),
             _ when Names.Contains(key) && key.StartsWith("plain", StringComparison.Ordinal) =>
-                new CifarResNet(int.Parse(key["plain".Length..], System.Globalization.CultureInfo.InvariantCulture), inputChannels, classes, plain: true),
+                Plain(int.Parse(key["plain".Length..], System.Globalization.CultureInfo.InvariantCulture), classes, inputChannels),
             _ => throw new ArgumentException($"Unknown chapter-4 model '{name}'; valid names are: {string.Join(", ", AllNames)}.", nameof(name)),
         };
     }
+
+    /// <summary>torchvision's ResNet-18 (state-dict keys as torchvision's <c>resnet18()</c>).</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static ResNetModel ResNet18(int classes = 1000, int inputChannels = 3) => ResNetModel.ResNet18(inputChannels, classes);
+
+    /// <summary>torchvision's ResNet-34 (state-dict keys as torchvision's <c>resnet34()</c>).</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static ResNetModel ResNet34(int classes = 1000, int inputChannels = 3) => ResNetModel.ResNet34(inputChannels, classes);
+
+    /// <summary>torchvision's ResNet-50 (state-dict keys as torchvision's <c>resnet50()</c>).</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static ResNetModel ResNet50(int classes = 1000, int inputChannels = 3) => ResNetModel.ResNet50(inputChannels, classes);
+
+    /// <summary>torchvision's ResNet-101 (state-dict keys as torchvision's <c>resnet101()</c>).</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static ResNetModel ResNet101(int classes = 1000, int inputChannels = 3) => ResNetModel.ResNet101(inputChannels, classes);
+
+    /// <summary>torchvision's ResNet-152 (state-dict keys as torchvision's <c>resnet152()</c>).</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static ResNetModel ResNet152(int classes = 1000, int inputChannels = 3) => ResNetModel.ResNet152(inputChannels, classes);
+
+    /// <summary>kuangliu/pytorch-cifar's ResNet18 (state-dict keys as its <c>ResNet18()</c>: <c>layer2.0.shortcut.0.weight</c>, <c>linear.weight</c>, …).</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static ResNetModel CifarResNet18(int classes = 10, int inputChannels = 3) => ResNetModel.CifarResNet18(inputChannels, classes);
+
+    /// <summary>He et al.'s CIFAR ResNet-20 (269,722 parameters for 3 channels and 10 classes).</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static CifarResNet ResNet20(int classes = 10, int inputChannels = 3) => CifarResNet(20, classes, inputChannels);
+
+    /// <summary>He et al.'s CIFAR ResNet-32 (464,154 parameters for 3 channels and 10 classes).</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static CifarResNet ResNet32(int classes = 10, int inputChannels = 3) => CifarResNet(32, classes, inputChannels);
+
+    /// <summary>He et al.'s CIFAR ResNet-44 (658,586 parameters for 3 channels and 10 classes).</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static CifarResNet ResNet44(int classes = 10, int inputChannels = 3) => CifarResNet(44, classes, inputChannels);
+
+    /// <summary>He et al.'s CIFAR ResNet-56 (853,018 parameters for 3 channels and 10 classes).</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static CifarResNet ResNet56(int classes = 10, int inputChannels = 3) => CifarResNet(56, classes, inputChannels);
+
+    /// <summary>He et al.'s CIFAR ResNet-110 (1,727,962 parameters for 3 channels and 10 classes).</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static CifarResNet ResNet110(int classes = 10, int inputChannels = 3) => CifarResNet(110, classes, inputChannels);
+
+    /// <summary>He et al.'s CIFAR ResNet of any depth 6n + 2 (8, 14, 20, …; state-dict keys as akamaster/pytorch_resnet_cifar10).</summary>
+    /// <param name="depth">6n + 2 with n ≥ 1.</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A depth not of the form 6n + 2, or a channel or class count below 1.</exception>
+    public static CifarResNet CifarResNet(int depth, int classes = 10, int inputChannels = 3) => new(depth, inputChannels, classes);
+
+    /// <summary>The plain twin (no shortcuts, same parameters) of the CIFAR ResNet of depth 6n + 2.</summary>
+    /// <param name="depth">6n + 2 with n ≥ 1.</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A depth not of the form 6n + 2, or a channel or class count below 1.</exception>
+    public static CifarResNet Plain(int depth, int classes = 10, int inputChannels = 3) => new(depth, inputChannels, classes, plain: true);
+
+    /// <summary>The chapter's small GoogLeNet-style <see cref="InceptionNet"/>.</summary>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static InceptionNet Inception(int classes = 10, int inputChannels = 3) => new(inputChannels, classes);
 
     /// <summary>
     /// A factory for <see cref="ExperimentOptions.ImageModel"/>: the named network sized for a data set's channels and

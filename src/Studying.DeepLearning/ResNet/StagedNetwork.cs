@@ -4,16 +4,24 @@ using static TorchSharp.torch;
 namespace Studying.DeepLearning.ResNet;
 
 /// <summary>
-/// What <see cref="ResNetModel"/> and <see cref="CifarResNet"/> share: a stem, a sequence of stages, a global
-/// average pool and one linear classifier returning LOGITS, with the input checked before any native call. A
-/// subclass builds its layers and hands them to <see cref="SetLayers"/>; they appear in the state dictionary as
-/// <c>stem.*</c>, <c>stages.*</c> and <c>fc.*</c>.
+/// What <see cref="ResNetModel"/> and <see cref="CifarResNet"/> share: a stem (convolution, batch norm, ReLU, an
+/// optional max-pool), a sequence of stages, a global average pool and one linear classifier returning LOGITS, with
+/// the input checked before any native call. A subclass builds its layers and hands them to <see cref="SetLayers"/>.
 /// </summary>
+/// <remarks>
+/// The state-dict keys are the reference implementations': <c>conv1.*</c>, <c>bn1.*</c>, <c>layer1.0.conv1.weight</c>
+/// … (stage I, block J counted from 0), and the classifier as <c>fc.*</c> (torchvision) or <c>linear.*</c>
+/// (kuangliu/pytorch-cifar, akamaster/pytorch_resnet_cifar10), so their <c>torch.save(model.state_dict())</c> files
+/// load as they are (<see cref="Training.ModelWeights"/>).
+/// </remarks>
 public abstract class StagedNetwork : nn.Module<Tensor, Tensor>, IResidualNetwork
 {
-    private Sequential? stem;
-    private Sequential? stages;
-    private Linear? fc;
+    private Conv2d? conv1;
+    private BatchNorm2d? bn1;
+    private ReLU? relu;
+    private MaxPool2d? maxpool;
+    private Sequential[] layers = [];
+    private Linear? classifier;
 
     /// <summary>Creates the module under a name; the subclass's constructor must call <see cref="SetLayers"/>.</summary>
     /// <param name="name">The module name.</param>
@@ -37,18 +45,30 @@ public abstract class StagedNetwork : nn.Module<Tensor, Tensor>, IResidualNetwor
     /// <inheritdoc />
     public abstract int NaturalImageSize { get; }
 
-    /// <summary>Registers the network's layers (once, from the subclass's constructor).</summary>
-    /// <param name="stemLayers">The layers before the first stage.</param>
-    /// <param name="stageLayers">The stages, each a <see cref="Sequential"/> of blocks.</param>
-    /// <param name="classifier">The linear layer after the global average pool.</param>
-    protected void SetLayers(Sequential stemLayers, Sequential stageLayers, Linear classifier)
+    /// <summary>Registers the network's layers (once, from the subclass's constructor) under the reference names.</summary>
+    /// <param name="stemConv">The first convolution, registered as <c>conv1</c>.</param>
+    /// <param name="stemNorm">Its batch norm, registered as <c>bn1</c> (a ReLU, <c>relu</c>, follows).</param>
+    /// <param name="stemPool">The max-pool after the ReLU (<c>maxpool</c>), or null.</param>
+    /// <param name="stages">The stages, each a <see cref="Sequential"/> of blocks named "0", "1", …, registered as <c>layer1</c>, <c>layer2</c>, ….</param>
+    /// <param name="head">The linear layer after the global average pool.</param>
+    /// <param name="headName">The classifier's name: "fc" (torchvision) or "linear" (the CIFAR references).</param>
+    protected void SetLayers(Conv2d stemConv, BatchNorm2d stemNorm, MaxPool2d? stemPool, IReadOnlyList<Sequential> stages, Linear head, string headName)
     {
-        stem = stemLayers;
-        stages = stageLayers;
-        fc = classifier;
-        register_module("stem", stemLayers);
-        register_module("stages", stageLayers);
-        register_module("fc", classifier);
+        ArgumentNullException.ThrowIfNull(stages);
+        conv1 = stemConv;
+        bn1 = stemNorm;
+        relu = nn.ReLU();
+        maxpool = stemPool;
+        layers = [.. stages];
+        classifier = head;
+        register_module("conv1", stemConv);
+        register_module("bn1", stemNorm);
+        register_module("relu", relu);
+        if (stemPool is not null)
+            register_module("maxpool", stemPool);
+        for (var i = 0; i < layers.Length; i++)
+            register_module($"layer{i + 1}", layers[i]);
+        register_module(headName, head);
     }
 
     /// <summary>Logits [batch, <see cref="Classes"/>] for images [batch, <see cref="InputChannels"/>, H, W] with H, W ≥ <see cref="MinimumImageSize"/>.</summary>
@@ -58,8 +78,10 @@ public abstract class StagedNetwork : nn.Module<Tensor, Tensor>, IResidualNetwor
     {
         RequireInput(input);
         using var scope = NewDisposeScope();
-        var features = stages!.call(stem!.call(input)).mean([2, 3]);
-        return fc!.call(features).MoveToOuterDisposeScope();
+        var x = Stem(input);
+        foreach (var layer in layers)
+            x = layer.call(x);
+        return classifier!.call(x.mean([2, 3])).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -67,16 +89,22 @@ public abstract class StagedNetwork : nn.Module<Tensor, Tensor>, IResidualNetwor
     {
         RequireInput(input);
         using var scope = NewDisposeScope();
-        var maps = new List<Tensor> { stem!.call(input) };
-        foreach (var stage in stages!.children().Cast<nn.Module<Tensor, Tensor>>())
-            maps.Add(stage.call(maps[^1]));
+        var maps = new List<Tensor> { Stem(input) };
+        foreach (var layer in layers)
+            maps.Add(layer.call(maps[^1]));
         foreach (var map in maps)
             map.MoveToOuterDisposeScope();
         return maps;
     }
 
+    private Tensor Stem(Tensor input)
+    {
+        var x = relu!.call(bn1!.call(conv1!.call(input)));
+        return maxpool is null ? x : maxpool.call(x);
+    }
+
     private void RequireInput(Tensor input) =>
-        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, fc!.weight!.dtype,
+        ResNetLayers.RequireImages(input, Name, InputChannels, MinimumImageSize, classifier!.weight!.dtype,
             $"the network downsamples {MinimumImageSize}× before its last stage.");
 
     /// <inheritdoc />
@@ -84,9 +112,13 @@ public abstract class StagedNetwork : nn.Module<Tensor, Tensor>, IResidualNetwor
     {
         if (disposing)
         {
-            stem?.Dispose();
-            stages?.Dispose();
-            fc?.Dispose();
+            conv1?.Dispose();
+            bn1?.Dispose();
+            relu?.Dispose();
+            maxpool?.Dispose();
+            foreach (var layer in layers)
+                layer.Dispose();
+            classifier?.Dispose();
         }
         base.Dispose(disposing);
     }

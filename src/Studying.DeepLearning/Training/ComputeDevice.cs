@@ -6,9 +6,9 @@ namespace Studying.DeepLearning.Training;
 /// <summary>
 /// The one device this process trains and evaluates on, chosen once: the <c>STUDYDL_DEVICE</c> environment variable
 /// if set (<c>cpu</c>, <c>cuda</c>, <c>cuda:1</c>, or <c>auto</c>), otherwise CUDA when the referenced TorchSharp
-/// build can use a GPU, otherwise the CPU. The <c>Trainer</c>, the evaluation passes and chapter 4's experiments and
-/// benchmarks move models and batches to it, so a project that references a CUDA build of TorchSharp instead of
-/// TorchSharp-cpu trains on the GPU without other changes.
+/// build can use a GPU, otherwise the CPU. It is the default of <see cref="TrainerOptions.Device"/> (and of the
+/// experiments' and evaluation's device), so a project that references a CUDA build of TorchSharp instead of
+/// TorchSharp-cpu trains on the GPU without other changes; a run given its own device ignores it.
 /// </summary>
 public static class ComputeDevice
 {

@@ -36,4 +36,15 @@ public sealed record Divergence(
             Epoch = epoch,
             DuringValidation = duringValidation,
         };
+
+    /// <summary>A non-finite gradient norm the <see cref="Trainer"/> found (with gradient clipping on) on batch <paramref name="batch"/> of epoch <paramref name="epoch"/>.</summary>
+    /// <param name="epoch">The epoch, from 1.</param>
+    /// <param name="batch">The batch of that epoch, from 1.</param>
+    /// <param name="norm">The non-finite total gradient norm.</param>
+    internal static Divergence InGradient(int epoch, int batch, double norm) =>
+        new(batch, norm, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Diverged in epoch {epoch}, training batch {batch}: the gradients' total norm is {norm} although the loss is finite. That step was not taken."))
+        {
+            Epoch = epoch,
+        };
 }

@@ -7,7 +7,7 @@ using Studying.DeepLearning.Infrastructure;
 namespace Studying.DeepLearning.Training;
 
 /// <summary>One entry of a weights file: a parameter or buffer name, its element type and shape.</summary>
-/// <param name="Name">The state-dict key, such as <c>stage1.block1.conv1.weight</c>.</param>
+/// <param name="Name">The state-dict key, such as <c>layer1.0.conv1.weight</c>.</param>
 /// <param name="Type">The element type.</param>
 /// <param name="Shape">The shape.</param>
 public sealed record WeightEntry(string Name, ScalarType Type, IReadOnlyList<long> Shape)
@@ -17,22 +17,26 @@ public sealed record WeightEntry(string Name, ScalarType Type, IReadOnlyList<lon
 }
 
 /// <summary>
-/// Saves and loads a model's weights (every parameter and buffer, e.g. batch-norm running statistics) in TorchSharp's
-/// own format, the one <c>module.save</c> writes and <c>module.load</c> reads: a LEB128 entry count, then per entry
-/// the name and the tensor (type, shape, raw little-endian bytes). A round trip is bit-exact.
+/// Saves and loads a model's weights (every parameter and buffer, e.g. batch-norm running statistics) in three
+/// formats (<see cref="WeightsFormat"/>): TorchSharp's own (<see cref="Save"/>; <c>*.dat</c>), PyTorch's
+/// <c>torch.save(model.state_dict())</c> pickles (<see cref="SavePyTorch"/>; <c>*.pt</c>, <c>*.pth</c>) and
+/// safetensors (<see cref="SaveSafetensors"/>). Every round trip is bit-exact.
 /// </summary>
 /// <remarks>
-/// Unlike <c>module.load</c>, which copies entry by entry and can leave a model half-overwritten when the file does
-/// not fit, <see cref="Load"/> reads and checks the whole file first (names, types, shapes) and changes nothing
-/// unless everything fits. Saving is atomic: the file is written beside the target and renamed over it, so an
-/// interrupted save never leaves a truncated file behind. PyTorch's <c>state_dict</c> (.pt, pickle) files are not read
-/// or written: no package served to this project (such as TorchSharp.PyBridge) provides that.
+/// The chapter-4 networks use the reference implementations' state-dict keys (torchvision's for the ImageNet ResNets,
+/// kuangliu/pytorch-cifar's and akamaster/pytorch_resnet_cifar10's for the CIFAR ones), so files written by PyTorch
+/// for those models load without renaming, and ours load into them. Unlike <c>module.load</c> and PyBridge's
+/// <c>load_py</c>, which copy entry by entry and can leave a model half-overwritten when the file does not fit,
+/// every <c>Load</c> here reads the whole file into memory and checks it first (names, element types, shapes) and
+/// changes nothing unless everything fits. Saving is atomic: the file is written beside the target and renamed over
+/// it, so an interrupted save never leaves a truncated file behind. PyTorch and safetensors files are read and
+/// written through the TorchSharp.PyBridge package.
 /// </remarks>
 public static class ModelWeights
 {
-    /// <summary>Writes the model's parameters and buffers to a file, atomically (its folder is created).</summary>
+    /// <summary>Writes the model's parameters and buffers in TorchSharp's format (<see cref="WeightsFormat.TorchSharp"/>), atomically (its folder is created).</summary>
     /// <param name="model">The model (on any device; the file holds CPU copies).</param>
-    /// <param name="path">The target file, conventionally <c>*.pt</c> or <c>*.dat</c>.</param>
+    /// <param name="path">The target file, conventionally <c>*.dat</c>.</param>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Save(nn.Module model, string path)
     {
@@ -41,13 +45,58 @@ public static class ModelWeights
         AtomicFile.Write(path, temporary => model.save(temporary));
     }
 
-    /// <summary>The entries a weights file holds, without loading it into a model.</summary>
-    /// <param name="path">A file written by <see cref="Save"/> or by TorchSharp's <c>module.save</c>.</param>
+    /// <summary>
+    /// Writes the model's parameters and buffers as PyTorch's <c>torch.save(model.state_dict(), path)</c> would
+    /// (<see cref="WeightsFormat.PyTorch"/>), atomically; PyTorch reads it with <c>model.load_state_dict(torch.load(path))</c>.
+    /// </summary>
+    /// <param name="model">The model (on any device; the file holds CPU copies).</param>
+    /// <param name="path">The target file, conventionally <c>*.pt</c> or <c>*.pth</c>.</param>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void SavePyTorch(nn.Module model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        AtomicFile.Write(path, temporary => PyTorchStateDict.Write(temporary, model.state_dict()));
+    }
+
+    /// <summary>Writes the model's parameters and buffers as a safetensors file (<see cref="WeightsFormat.Safetensors"/>), atomically.</summary>
+    /// <param name="model">The model (on any device; the file holds CPU copies).</param>
+    /// <param name="path">The target file, conventionally <c>*.safetensors</c>.</param>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void SaveSafetensors(nn.Module model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        AtomicFile.Write(path, temporary => SafetensorsStateDict.Write(temporary, model.state_dict()));
+    }
+
+    /// <summary>
+    /// The format of a weights file, from its content (not its name): a zip archive ("PK") is
+    /// <see cref="WeightsFormat.PyTorch"/>, an 8-byte header length followed by a JSON object is
+    /// <see cref="WeightsFormat.Safetensors"/>, anything else is taken for <see cref="WeightsFormat.TorchSharp"/>.
+    /// </summary>
+    /// <param name="path">The file.</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">The file is not in TorchSharp's weights format, or is truncated.</exception>
+    public static WeightsFormat FormatOf(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"No weights file at {Path.GetFullPath(path)}.", path);
+        using var stream = File.OpenRead(path);
+        var header = new byte[9];
+        var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (PyTorchStateDict.IsZip(header.AsSpan(0, read)))
+            return WeightsFormat.PyTorch;
+        return SafetensorsStateDict.Looks(header.AsSpan(0, read), stream.Length) ? WeightsFormat.Safetensors : WeightsFormat.TorchSharp;
+    }
+
+    /// <summary>The entries a weights file of any <see cref="WeightsFormat"/> holds (told apart by <see cref="FormatOf"/>), without loading it into a model.</summary>
+    /// <param name="path">A file written by one of the <c>Save</c> methods, TorchSharp's <c>module.save</c>, PyTorch's <c>torch.save(model.state_dict())</c> or a safetensors writer.</param>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">The file is in none of the formats, or is truncated.</exception>
     public static IReadOnlyList<WeightEntry> Describe(string path)
     {
-        var tensors = ReadAll(path);
+        var tensors = Read(path, null);
         try
         {
             return [.. tensors.Select(t => new WeightEntry(t.Key, t.Value.dtype, t.Value.shape))];
@@ -60,36 +109,58 @@ public static class ModelWeights
     }
 
     /// <summary>
-    /// Copies the weights in a file into the model, after checking that the file holds exactly the model's entries with
-    /// the same element types and shapes; on any mismatch the model is left unchanged.
+    /// Copies the weights in a file of any <see cref="WeightsFormat"/> (told apart by content, see <see cref="FormatOf"/>)
+    /// into the model, after checking that the file holds exactly the model's entries with the same element types and
+    /// shapes; on any mismatch the model is left unchanged.
     /// </summary>
     /// <param name="model">A model of the architecture that was saved (on any device).</param>
-    /// <param name="path">A file written by <see cref="Save"/> or by TorchSharp's <c>module.save</c>.</param>
+    /// <param name="path">A file written by one of the <c>Save</c> methods, TorchSharp's <c>module.save</c>, PyTorch's <c>torch.save(model.state_dict())</c> or a safetensors writer.</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">
-    /// The file is not a weights file, is truncated, or does not fit the model (the message lists the missing,
-    /// unexpected and mismatched entries).
+    /// The file is not a weights file, is truncated, or does not fit the model (the message names the file and lists
+    /// the first missing, unexpected and mismatched entries).
     /// </exception>
-    public static void Load(nn.Module model, string path)
+    public static void Load(nn.Module model, string path) => Load(model, path, null);
+
+    /// <summary>
+    /// Copies the weights in a PyTorch <c>torch.save(model.state_dict(), path)</c> file (<see cref="WeightsFormat.PyTorch"/>)
+    /// into the model, all or nothing as <see cref="Load(nn.Module, string)"/>.
+    /// </summary>
+    /// <param name="model">A model whose state-dict keys, element types and shapes are the file's (on any device).</param>
+    /// <param name="path">The <c>*.pt</c> or <c>*.pth</c> file.</param>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a (zip-format) PyTorch state dict, is damaged, or does not fit the model.</exception>
+    public static void LoadPyTorch(nn.Module model, string path) => Load(model, path, WeightsFormat.PyTorch);
+
+    /// <summary>Copies the weights in a safetensors file (<see cref="WeightsFormat.Safetensors"/>) into the model, all or nothing as <see cref="Load(nn.Module, string)"/>.</summary>
+    /// <param name="model">A model whose state-dict keys, element types and shapes are the file's (on any device).</param>
+    /// <param name="path">The <c>*.safetensors</c> file.</param>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a safetensors file, is damaged, or does not fit the model.</exception>
+    public static void LoadSafetensors(nn.Module model, string path) => Load(model, path, WeightsFormat.Safetensors);
+
+    private static void Load(nn.Module model, string path, WeightsFormat? format)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var loaded = ReadAll(path);
+        var loaded = Read(path, format);
         try
         {
             var state = model.state_dict();
             var problems = new List<string>();
             problems.AddRange(state.Keys.Where(k => !loaded.ContainsKey(k)).Select(k => $"missing {k}"));
-            problems.AddRange(loaded.Keys.Where(k => !state.ContainsKey(k)).Select(k => $"unexpected {k}"));
-            foreach (var (name, tensor) in loaded)
+            // In a stable order (the model's, then the file's extras sorted): PyTorch's pickle comes back unordered.
+            problems.AddRange(loaded.Keys.Where(k => !state.ContainsKey(k)).Order(StringComparer.Ordinal).Select(k => $"unexpected {k}"));
+            foreach (var (name, target) in state)
             {
-                if (state.TryGetValue(name, out var target) && (target.dtype != tensor.dtype || !target.shape.SequenceEqual(tensor.shape)))
+                if (loaded.TryGetValue(name, out var tensor) && (target.dtype != tensor.dtype || !target.shape.SequenceEqual(tensor.shape)))
                     problems.Add($"{name}: the file has {tensor.dtype} [{string.Join(", ", tensor.shape)}], the model {target.dtype} [{string.Join(", ", target.shape)}]");
             }
             if (problems.Count > 0)
             {
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                     $"The weights in {path} do not fit this {model.GetType().Name} ({state.Count} entries; the file has {loaded.Count}); nothing was loaded. " +
-                    $"{problems.Count} problem(s): {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? "; …" : "")}."));
+                    $"{problems.Count} problem(s): {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? "; …" : "")}. " +
+                    $"Load it into the architecture (channels, classes) it was saved from."));
             }
             using var noGrad = no_grad();
             foreach (var (name, tensor) in loaded)
@@ -100,6 +171,20 @@ public static class ModelWeights
             foreach (var tensor in loaded.Values)
                 tensor.Dispose();
         }
+    }
+
+    private static Dictionary<string, Tensor> Read(string path, WeightsFormat? expected)
+    {
+        var format = FormatOf(path);
+        if (expected is { } wanted && wanted != format)
+            throw new InvalidDataException($"{path} is not a {wanted} weights file (its content looks like {format}); use ModelWeights.Load, which reads every format.");
+        TorchRuntime.EnsureLoaded();
+        return format switch
+        {
+            WeightsFormat.PyTorch => PyTorchStateDict.Read(path),
+            WeightsFormat.Safetensors => SafetensorsStateDict.Read(path),
+            _ => ReadAll(path),
+        };
     }
 
     private static Dictionary<string, Tensor> ReadAll(string path)

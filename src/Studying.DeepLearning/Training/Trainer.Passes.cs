@@ -12,10 +12,12 @@ public static partial class Trainer
     /// <param name="model">The classifier (logits [batch, classes]); its train/eval mode is restored afterwards.</param>
     /// <param name="source">The batches to evaluate (epoch 1 of the source).</param>
     /// <param name="loss">The loss on (logits, targets), or <see langword="null"/> for cross-entropy.</param>
+    /// <param name="device">Where to evaluate (the model is moved there), or <see langword="null"/> for <see cref="ComputeDevice.Current"/>; pass the training run's <see cref="TrainerOptions.Device"/>.</param>
     /// <param name="cancellationToken">Stops between batches (throws <see cref="OperationCanceledException"/>).</param>
     /// <exception cref="ArgumentException">An empty source, or logits or targets that do not fit its classes.</exception>
     /// <exception cref="InvalidOperationException">The model gives a non-finite loss (its weights have diverged).</exception>
-    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource source, Func<Tensor, Tensor, Tensor>? loss = null, CancellationToken cancellationToken = default)
+    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource source, Func<Tensor, Tensor, Tensor>? loss = null, Device? device = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
@@ -25,7 +27,7 @@ public static partial class Trainer
         model.eval();
         try
         {
-            var context = new PassContext(classNames, loss ?? CrossEntropy, cancellationToken) { Source = "evaluation", Device = ComputeDevice.Current };
+            var context = new PassContext(classNames, loss ?? CrossEntropy, cancellationToken) { Source = "evaluation", Device = device ?? ComputeDevice.Current };
             model.to(context.Device);
             var pass = EvaluationPass(model, source, 1, confusion: true, context, cancellationToken.ThrowIfCancellationRequested);
             if (pass.Divergence is { } d)
@@ -55,46 +57,62 @@ public static partial class Trainer
             return new LabeledBatch(batch.Inputs.to(device), batch.Targets.to(device));
     }
 
-    private sealed record Pass(double Loss, double Accuracy, int Batches, long Samples, Divergence? Divergence, int[,]? Confusion = null);
+    private sealed record Pass(double Loss, double Accuracy, int Batches, long Samples, Divergence? Divergence, int[,]? Confusion = null)
+    {
+        /// <summary>The first parameter group's learning rate at the epoch's last step (training passes only).</summary>
+        public double? LastRate { get; init; }
+    }
 
     private static Pass TrainEpoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, IBatchSource source, int epoch, TrainerOptions options,
-        int? batchesPerEpoch, PassContext context, IProgress<TrainingProgress>? progress, List<EpochRecord> history, string? lastPath)
+        int? batchesPerEpoch, PassContext context, TrainerCallbacks? callbacks, List<EpochRecord> history, string? lastPath, System.Diagnostics.Stopwatch clock)
     {
         using var epochScope = NewDisposeScope();
         var correct = torch.tensor(0L, device: context.Device);
+        var firstGroup = optimizer.ParamGroups.First();
+        var scheduled = firstGroup.LearningRate;
+        var parameters = options.MaxGradientNorm is null ? null : model.parameters().ToArray();
         double lossSum = 0;
         long samples = 0;
         var batch = 0;
+        double? lastRate = null;
         foreach (var item in source.GetBatches(epoch, context.Token))
         {
             using var labeled = OnDevice(item, context.Device);
             batch++;
+            callbacks?.OnBatchStart?.Invoke(new BatchStart(epoch, options.Epochs, batch, batchesPerEpoch, scheduled, optimizer));
+            double value;
+            double? norm = null;
             using (NewDisposeScope())
             {
                 optimizer.zero_grad();
                 var logits = model.call(labeled.Inputs);
                 CheckBatch(logits, labeled, context, epoch, batch);
                 var loss = ComputeLoss(logits, labeled, context, epoch, batch);
-                var value = ReadLoss(loss, context, batch);
+                value = ReadLoss(loss, context, batch);
                 if (!double.IsFinite(value))
                     return new Pass(double.NaN, double.NaN, batch, samples, Divergence.InEpoch(epoch, batch, value, duringValidation: false));
                 loss.backward();
+                if (parameters is not null)
+                {
+                    norm = nn.utils.clip_grad_norm_(parameters, options.MaxGradientNorm!.Value);
+                    if (!double.IsFinite(norm.Value))
+                        return new Pass(double.NaN, double.NaN, batch, samples, Divergence.InGradient(epoch, batch, norm.Value));
+                }
+                lastRate = firstGroup.LearningRate;
                 optimizer.step();
                 lossSum += value * labeled.Count;
                 samples += labeled.Count;
                 using (no_grad())
                     correct.add_(logits.argmax(1).eq(labeled.Targets).sum());
             }
-            if (progress is not null && batch % options.ProgressInterval == 0)
-                progress.Report(new TrainingProgress(epoch, options.Epochs, batch, batchesPerEpoch, samples, source.SampleCount, lossSum / samples, (double)correct.item<long>() / samples, null));
+            callbacks?.OnBatchEnd?.Invoke(new BatchEnd(epoch, options.Epochs, batch, batchesPerEpoch, samples, source.SampleCount, value, lossSum / samples,
+                () => correct.item<long>(), lastRate.Value, norm, clock.Elapsed));
             ThrowIfCancelled(history, lastPath, epoch, context.Token);
         }
         if (batch == 0)
             throw new ArgumentException($"The training source yielded no batches in epoch {epoch} although it reports {source.SampleCount} samples.", nameof(source));
         var accuracy = (double)correct.item<long>() / samples;
-        if (progress is not null && batch % options.ProgressInterval != 0)
-            progress.Report(new TrainingProgress(epoch, options.Epochs, batch, batchesPerEpoch, samples, source.SampleCount, lossSum / samples, accuracy, null));
-        return new Pass(lossSum / samples, accuracy, batch, samples, null);
+        return new Pass(lossSum / samples, accuracy, batch, samples, null) { LastRate = lastRate };
     }
 
     private static Pass EvaluationPass(nn.Module<Tensor, Tensor> model, IBatchSource source, int epoch, bool confusion, PassContext context, Action throwIfCancelled)

@@ -14,10 +14,15 @@ namespace Studying.DeepLearning.Training;
 /// stopping, atomic checkpoints, resume, cancellation and divergence detection.
 /// </summary>
 /// <remarks>
-/// <para>Determinism: torch's generator is seeded at the start of every epoch from <see cref="TrainerOptions.Seed"/>
-/// and the epoch number, and the sources seed their shuffles by epoch, so with the same initial weights (seed torch
-/// with <c>torch.random.manual_seed</c> before building the model) the same options give the same history and
-/// weights, and a resumed run ends with the same weights as an uninterrupted one.</para>
+/// <para>Device and randomness are the run's own: the model trains on <see cref="TrainerOptions.Device"/>, and every
+/// epoch draws from a generator of its own, <see cref="EpochGenerator"/>(<see cref="TrainerOptions.Seed"/>, epoch),
+/// made current through <see cref="TrainingRandom"/> for that epoch (what <see cref="GeneratorDropout"/> draws from).
+/// The trainer never seeds or draws from torch's global generator, so runs on several threads at once, or code
+/// drawing from the global generator meanwhile, do not change a run.</para>
+/// <para>Determinism: the sources seed their shuffles by epoch and the generator is made from the seed and the epoch,
+/// so with the same initial weights the same options give the same history and weights, and a resumed run ends with
+/// the same weights as an uninterrupted one (bit for bit on the CPU). Models must draw their randomness through
+/// <see cref="TrainingRandom"/>: <c>nn.Dropout</c> still draws from the global generator.</para>
 /// <para>Divergence: every training loss is read before its update; a NaN or infinite loss stops training before
 /// the update (<see cref="StopReason.Diverged"/>, with epoch, batch and value in the message), and the best weights
 /// are restored if <see cref="TrainerOptions.RestoreBestWeights"/> is set.</para>
@@ -31,7 +36,7 @@ public static partial class Trainer
     /// <param name="train">The training batches.</param>
     /// <param name="validation">The validation batches, or <see langword="null"/> (then no best epoch, early stopping or weight restore).</param>
     /// <param name="options">Epochs, optimiser, schedule, early stopping, checkpoints, seed.</param>
-    /// <param name="progress">Receives <see cref="TrainingProgress"/> during and after each epoch, or <see langword="null"/>.</param>
+    /// <param name="progress">Receives <see cref="TrainingProgress"/> during and after each epoch (through <see cref="TrainerCallbacks.FromProgress"/>, after <see cref="TrainerOptions.Callbacks"/>), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops training between batches (see <see cref="TrainingCanceledException"/>).</param>
     /// <exception cref="ArgumentException">Bad options, empty sources, mismatched class names, or a model whose output does not fit the classes.</exception>
     /// <exception cref="IOException">The checkpoint folder cannot be written (checked before the first epoch).</exception>
@@ -72,7 +77,8 @@ public static partial class Trainer
         var lastPath = folder is null ? null : Path.Combine(folder, TrainingCheckpoint.LastFileName);
         var bestPath = folder is null ? null : Path.Combine(folder, TrainingCheckpoint.BestFileName);
 
-        var device = ComputeDevice.Current;
+        var device = options.Device;
+        var callbacks = TrainerCallbacks.Combine(options.Callbacks, progress is null ? null : TrainerCallbacks.FromProgress(progress, options.ProgressInterval));
         model.to(device);
         using var optimizer = options.CreateOptimizer(model.parameters());
         var groups = optimizer.ParamGroups.ToArray();
@@ -105,7 +111,8 @@ public static partial class Trainer
             for (var epoch = startEpoch + 1; epoch <= options.Epochs; epoch++)
             {
                 ThrowIfCancelled(history, lastPath, epoch, cancellationToken);
-                torch.random.manual_seed(EpochSeed(options.Seed, epoch));
+                using var generator = EpochGenerator(options.Seed, epoch, device);
+                using var ambient = TrainingRandom.Use(generator);
                 for (var g = 0; g < groups.Length; g++)
                 {
                     groups[g].LearningRate = options.Schedule.RateAt(epoch, baseRates[g], options.Epochs);
@@ -116,7 +123,8 @@ public static partial class Trainer
                 var clock = Stopwatch.StartNew();
                 var context = new PassContext(classNames, options.Loss ?? CrossEntropy, cancellationToken) { Device = device };
                 model.train();
-                var trained = TrainEpoch(model, optimizer, train, epoch, options, batchesPerEpoch, context, progress, history, lastPath);
+                var trained = TrainEpoch(model, optimizer, train, epoch, options, batchesPerEpoch, context, callbacks, history, lastPath, clock);
+                rate = trained.LastRate ?? rate;
                 if (trained.Divergence is not null)
                 {
                     divergence = trained.Divergence;
@@ -152,7 +160,7 @@ public static partial class Trainer
                     var info = new CheckpointInfo(epoch, options.Seed, optimizer.GetType().Name, classNames, new TrainingHistory([.. history]), monitor.BestEpoch, monitor.BestValue, monitor.SinceBest);
                     WriteCheckpoint(epoch, () => TrainingCheckpoint.Save(lastPath, info, model, optimizer));
                 }
-                progress?.Report(new TrainingProgress(epoch, options.Epochs, trained.Batches, trained.Batches, trained.Samples, train.SampleCount, trained.Loss, trained.Accuracy, record));
+                callbacks?.OnEpochEnd?.Invoke(new EpochEnd(record, options.Epochs, trained.Batches, trained.Samples, train.SampleCount, new TrainingHistory([.. history])));
                 if (options.EarlyStopping is { } stopping && monitor.SinceBest >= stopping.Patience)
                 {
                     stop = StopReason.EarlyStopped;
@@ -180,6 +188,22 @@ public static partial class Trainer
     }
 
     private static Tensor CrossEntropy(Tensor logits, Tensor targets) => nn.functional.cross_entropy(logits, targets);
+
+    /// <summary>
+    /// The generator an epoch of <see cref="Fit"/> draws from: a new <c>torch.Generator</c> on <paramref name="device"/>
+    /// seeded with <see cref="EpochSeed"/>. A hand-written loop that makes it current with <see cref="TrainingRandom.Use"/>
+    /// draws the same numbers as the trainer. Dispose it after the epoch.
+    /// </summary>
+    /// <param name="seed">The run's <see cref="TrainerOptions.Seed"/>.</param>
+    /// <param name="epoch">The epoch, from 1.</param>
+    /// <param name="device">The device the run trains on.</param>
+    public static torch.Generator EpochGenerator(long seed, int epoch, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentOutOfRangeException.ThrowIfLessThan(epoch, 1);
+        TorchRuntime.EnsureLoaded();
+        return new torch.Generator((ulong)EpochSeed(seed, epoch), device);
+    }
 
     /// <summary>
     /// The seed of an epoch's randomness (dropout, random initialisation inside the epoch): SplitMix64 of the run's seed

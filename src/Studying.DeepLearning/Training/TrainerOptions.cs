@@ -118,8 +118,38 @@ public sealed record TrainerOptions
     /// </summary>
     public string? CheckpointFolder { get; init; }
 
-    /// <summary>Seeds torch's generator at the start of every epoch (from the seed and the epoch number), so dropout and any other torch randomness repeat, also after a resume.</summary>
+    /// <summary>
+    /// The run's randomness: every epoch draws (dropout through <see cref="GeneratorDropout"/>, anything else through
+    /// <see cref="TrainingRandom"/>) from its own generator, <see cref="Trainer.EpochGenerator"/>(seed, epoch, device),
+    /// so it repeats, also after a resume, and no other run or use of torch's global generator in the process touches
+    /// it. The trainer never seeds or draws from torch's global generator.
+    /// </summary>
     public long Seed { get; init; }
+
+    /// <summary>
+    /// Where the model is moved and trained, and batches are copied to. Defaults to <see cref="ComputeDevice.Current"/>
+    /// (the <c>STUDYDL_DEVICE</c> choice, read when this property is first read without having been set); set it to
+    /// pin a run to a device whatever the process default.
+    /// </summary>
+    [JsonIgnore]
+    public Device Device
+    {
+        get => device ?? ComputeDevice.Current;
+        init => device = value ?? throw new ArgumentNullException(nameof(value), "TrainerOptions.Device: give a device, or leave it unset for ComputeDevice.Current.");
+    }
+
+    private readonly Device? device;
+
+    /// <summary>
+    /// Clips the gradients' total L2 norm to this value between backward and step (<c>nn.utils.clip_grad_norm_</c>),
+    /// or <see langword="null"/> (default) for no clipping. The norm before clipping reaches
+    /// <see cref="BatchEnd.GradientNorm"/>; a non-finite norm stops the run as diverged before the step.
+    /// </summary>
+    public double? MaxGradientNorm { get; init; }
+
+    /// <summary>Hooks called before and after every training step and after every epoch (logging, progress, per-step learning rates), or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    public TrainerCallbacks? Callbacks { get; init; }
 
     /// <summary>Report a <see cref="TrainingProgress"/> every this many training batches (and after the last); reading the running figures costs a synchronisation.</summary>
     public int ProgressInterval { get; init; } = 10;
@@ -158,6 +188,8 @@ public sealed record TrainerOptions
             if (!hasValidation)
                 throw new ArgumentException("Early stopping watches a validation metric; give a validation source.", paramName);
         }
+        if (MaxGradientNorm is { } limit && !(limit > 0 && double.IsFinite(limit)))
+            throw new ArgumentOutOfRangeException(paramName, limit, "MaxGradientNorm: the gradient-norm limit must be a finite number above zero, or null for no clipping.");
         if (ProgressInterval < 1)
             throw new ArgumentOutOfRangeException(paramName, ProgressInterval, "ProgressInterval: report progress every one batch or more.");
     }

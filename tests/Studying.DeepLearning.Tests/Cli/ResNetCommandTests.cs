@@ -36,13 +36,13 @@ public sealed class ResNetCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--models", "resnet21", "Unknown network 'resnet21'")]
-    [InlineData("--epochs", "0", "Epochs")]
+    [InlineData("--models", "resnet21", "--models: unknown name 'resnet21'")]
+    [InlineData("--epochs", "0", "--epochs 0 is out of range")]
     public async Task Degradation_BadOptions_FailWithAMessage_NotACrash(string option, string value, string expected)
     {
         var (exitCode, _, stderr) = await StudydlProcess.RunAsync("resnet", "degradation", option, value, "--out", _out);
 
-        Assert.Equal(1, exitCode);
+        Assert.Equal(2, exitCode); // a usage error, refused before any data is read
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
     }
 
@@ -61,12 +61,12 @@ public sealed class ResNetCommandTests : IDisposable
 
     [Theory]
     [InlineData("resnet18", "needs images of at least 32×32 pixels, but fashion-mnist")]
-    [InlineData("resnet21", "Choose one of: softmax, mlp, cnn, resnet18")]
+    [InlineData("resnet21", "--model: unknown name 'resnet21'; choose one of: softmax, mlp, cnn, resnet18")]
     public async Task Train_WithAModelThatCannotTakeTheData_FailsWithAMessage(string model, string expected)
     {
         var (exitCode, _, stderr) = await StudydlProcess.RunAsync("train", "--model", model, "--train-limit", "100", "--epochs", "1", "--out", _out);
 
-        Assert.Equal(1, exitCode);
+        Assert.Equal(2, exitCode); // the options do not fit together: a usage error
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
     }
 
@@ -103,8 +103,8 @@ public sealed class ResNetCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--model", "resnet19", "Unknown ResNet model")]
-    [InlineData("--steps", "0", "Steps")]
+    [InlineData("--model", "resnet19", "--model: unknown name 'resnet19'")]
+    [InlineData("--steps", "0", "--steps 0 is out of range")]
     [InlineData("--memory-loop", "sideways", "--memory-loop")]
     public async Task BenchResNet_RejectsBadOptions(string option, string value, string message)
     {

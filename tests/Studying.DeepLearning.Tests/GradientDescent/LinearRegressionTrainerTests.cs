@@ -4,6 +4,7 @@ using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.GradientDescent;
 
+[Collection(SeededTorchRandom.Name)] // SameSeed_GivesTheSameFit seeds torch's global generator
 public class LinearRegressionTrainerTests
 {
     [Fact]

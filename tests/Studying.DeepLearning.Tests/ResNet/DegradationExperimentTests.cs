@@ -35,8 +35,8 @@ public class DegradationExperimentTests
 
         Assert.Equal(depth, layers.Count);
         Assert.Equal(Enumerable.Range(1, depth), layers.Select(l => l.Layer));
-        Assert.Equal("stem.conv.weight", layers[0].Parameter);
-        Assert.Equal("fc.weight", layers[^1].Parameter);
+        Assert.Equal("conv1.weight", layers[0].Parameter);
+        Assert.Equal("linear.weight", layers[^1].Parameter);
         Assert.All(layers, l => Assert.True(double.IsFinite(l.Norm) && l.Norm > 0, $"{l.Parameter}: {l.Norm}"));
         Assert.All(model.parameters(), p => Assert.True(p.grad is null || p.grad.abs().sum().item<float>() == 0));
     }
@@ -57,7 +57,7 @@ public class DegradationExperimentTests
         using (no_grad())
             features = model.FeatureMaps(batch.Inputs)[^1].mean([2, 3]).to(float64);
         var fc = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        var logits = features.matmul(fc["fc.weight"].to(float64).t()) + fc["fc.bias"].to(float64);
+        var logits = features.matmul(fc["linear.weight"].to(float64).t()) + fc["linear.bias"].to(float64);
         var delta = logits.softmax(1) - nn.functional.one_hot(batch.Targets, 10).to(float64);
         var expected = delta.t().matmul(features).div(40).norm().item<double>();
 

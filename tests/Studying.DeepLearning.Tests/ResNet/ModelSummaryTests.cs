@@ -41,7 +41,7 @@ public class ModelSummaryTests
         // torchvision's model card: 1.81 GFLOPS counted as multiply-accumulates (1,814,083,944 incl. the classifier).
         Assert.InRange(summary.TotalMultiplyAdds, 1.814e9 * 0.98, 1.814e9 * 1.02);
         var first = summary.Rows[0];
-        Assert.Equal(("stem.conv", "Conv2d"), (first.Name, first.Type));
+        Assert.Equal(("conv1", "Conv2d"), (first.Name, first.Type));
         Assert.Equal([1L, 64, 112, 112], first.OutputShape);
         Assert.Equal(118_013_952, first.MultiplyAdds); // 112·112·64·3·7·7
         var fc = summary.Rows[^1];
@@ -51,7 +51,7 @@ public class ModelSummaryTests
         Assert.Equal(512_000, fc.MultiplyAdds);
         // 1 stem conv + 8 blocks × 2 + 3 projections = 20 convolutions; every block's first conv sees the block input.
         Assert.Equal(20, summary.Rows.Count(r => r.Type == "Conv2d"));
-        var projection = summary.Rows.Single(r => r.Name == "stages.stage2.block1.projection.conv");
+        var projection = summary.Rows.Single(r => r.Name == "layer2.0.downsample.0");
         Assert.Equal([1L, 64, 56, 56], projection.InputShape);
         Assert.Equal([1L, 128, 28, 28], projection.OutputShape);
         Assert.True(model.training); // the summary's evaluation mode is undone
@@ -69,7 +69,7 @@ public class ModelSummaryTests
         var fc = first.Rows[^1].MultiplyAdds;
         Assert.Equal(640, fc);
         Assert.Equal((first.TotalMultiplyAdds - fc) / 4 + fc, second.TotalMultiplyAdds);
-        Assert.Contains("stages", first.ToString(), StringComparison.Ordinal);
+        Assert.Contains("layer1.0.conv1", first.ToString(), StringComparison.Ordinal);
         Assert.Equal(ResNetModels.CountParameters(model), first.TotalParameters);
     }
 

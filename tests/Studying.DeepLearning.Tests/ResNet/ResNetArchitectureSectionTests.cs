@@ -77,7 +77,7 @@ public class ResNetArchitectureSectionTests
             // forward = classifier(global average of the last map): check it against the maps.
             using var logits = model.forward(x);
             var fc = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-            using var byHand = nn.functional.linear(maps[^1].mean([2, 3]), fc["fc.weight"], fc["fc.bias"]);
+            using var byHand = nn.functional.linear(maps[^1].mean([2, 3]), fc["linear.weight"], fc["linear.bias"]);
             Assert.True(logits.allclose(byHand, rtol: 1e-5, atol: 1e-6));
         }
         finally

@@ -46,8 +46,8 @@ public class ModelWeightsTests
         ModelWeights.Load(copy, path);
 
         AssertSameState(original, copy);
-        Assert.Contains("stem.bn.running_mean", copy.state_dict().Keys);
-        Assert.NotEqual(0f, copy.state_dict()["stem.bn.running_mean"].abs().sum().item<float>());
+        Assert.Contains("bn1.running_mean", copy.state_dict().Keys);
+        Assert.NotEqual(0f, copy.state_dict()["bn1.running_mean"].abs().sum().item<float>());
         copy.eval();
         using var x = torch.randn(4, 1, 28, 28);
         using var expected = original.call(x);
@@ -70,7 +70,7 @@ public class ModelWeightsTests
         ModelWeights.Load(viaUs, folder.File("theirs.pt"));
         AssertSameState(original, viaUs);
         Assert.Equal(original.state_dict().Count, ModelWeights.Describe(folder.File("theirs.pt")).Count);
-        Assert.Equal("stem.conv.weight Float32 [16, 1, 3, 3]", ModelWeights.Describe(folder.File("theirs.pt"))[0].ToString());
+        Assert.Equal("conv1.weight Float32 [16, 1, 3, 3]", ModelWeights.Describe(folder.File("theirs.pt"))[0].ToString());
     }
 
     [Fact]
@@ -85,14 +85,14 @@ public class ModelWeightsTests
         var before = resnet32.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
 
         var deeper = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(resnet32, folder.File("r20.pt")));
-        Assert.Contains("missing stages.stage1.block4.conv1.weight", deeper.Message, StringComparison.Ordinal);
+        Assert.Contains("missing layer1.3.conv1.weight", deeper.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("unexpected", deeper.Message, StringComparison.Ordinal);
         Assert.Contains("nothing was loaded", deeper.Message, StringComparison.Ordinal);
         foreach (var (name, tensor) in resnet32.state_dict())
             Assert.True(tensor.eq(before[name]).all().item<bool>(), $"{name} changed although the load was refused");
 
         var channels = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(threeChannels, folder.File("r20.pt")));
-        Assert.Contains("stem.conv.weight: the file has Float32 [16, 1, 3, 3], the model Float32 [16, 3, 3, 3]", channels.Message, StringComparison.Ordinal);
+        Assert.Contains("conv1.weight: the file has Float32 [16, 1, 3, 3], the model Float32 [16, 3, 3, 3]", channels.Message, StringComparison.Ordinal);
     }
 
     [Fact]

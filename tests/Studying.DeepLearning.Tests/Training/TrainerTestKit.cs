@@ -7,7 +7,11 @@ using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.Training;
 
-/// <summary>A small MLP (optionally with dropout), built from a seed so two copies start equal.</summary>
+/// <summary>
+/// A small MLP (optionally with the library's <see cref="GeneratorDropout"/>), whose weights come from a private
+/// generator seeded with the seed (see <see cref="PrivateInit.Reinitialize"/>): two copies start equal
+/// without touching torch's global generator, so tests that build it need not run alone.
+/// </summary>
 internal sealed class TinyMlp : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> layers;
@@ -15,11 +19,11 @@ internal sealed class TinyMlp : nn.Module<Tensor, Tensor>
     public TinyMlp(int inputs, int hidden, int classes, long seed, double dropout = 0) : base(nameof(TinyMlp))
     {
         TorchRuntime.EnsureLoaded();
-        torch.random.manual_seed(seed);
         layers = dropout > 0
-            ? nn.Sequential(nn.Linear(inputs, hidden), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, classes))
+            ? nn.Sequential(nn.Linear(inputs, hidden), nn.ReLU(), new GeneratorDropout(dropout), nn.Linear(hidden, classes))
             : nn.Sequential(nn.Linear(inputs, hidden), nn.ReLU(), nn.Linear(hidden, classes));
         RegisterComponents();
+        PrivateInit.Reinitialize(this, seed);
     }
 
     public override Tensor forward(Tensor input) => layers.call(input);
@@ -85,4 +89,25 @@ internal static class Weights
 
     public static bool AllFinite(nn.Module model) =>
         model.parameters().All(p => p.isfinite().all().item<bool>());
+}
+
+internal static class PrivateInit
+{
+    /// <summary>
+    /// Overwrites every parameter with U(−1/√fan_in, 1/√fan_in) (the scale of TorchSharp's default Linear
+    /// initialisation) drawn from a generator of its own seeded with <paramref name="seed"/>: the same weights whatever
+    /// else draws from torch's global generator meanwhile.
+    /// </summary>
+    public static void Reinitialize(nn.Module model, long seed)
+    {
+        using var generator = new torch.Generator((ulong)seed);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            var fanIn = parameter.dim() > 1 ? parameter.shape.Skip(1).Aggregate(1L, (a, b) => a * b) : parameter.shape[0];
+            var bound = 1 / Math.Sqrt(fanIn);
+            parameter.copy_(torch.rand(parameter.shape, dtype: parameter.dtype, generator: generator).mul_(2 * bound).sub_(bound));
+        }
+    }
 }

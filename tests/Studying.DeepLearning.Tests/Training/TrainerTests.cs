@@ -7,7 +7,6 @@ using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.Training;
 
-[Collection(SeededTorchRandom.Name)]
 public sealed class TrainerTests : IDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "studydl-trainer-" + Guid.NewGuid().ToString("N"));
