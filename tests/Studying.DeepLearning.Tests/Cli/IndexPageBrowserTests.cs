@@ -11,6 +11,7 @@ namespace Studying.DeepLearning.Tests.Cli;
 /// Chromium from file://: the links resolve, the chart draws from the shared plotly.js, the console stays clean.
 /// Skipped (never passed) where no Chromium is installed.
 /// </summary>
+[Trait("Tier", "cli")]
 public sealed partial class IndexPageBrowserTests : IDisposable
 {
     private readonly TempFolder _out = new();

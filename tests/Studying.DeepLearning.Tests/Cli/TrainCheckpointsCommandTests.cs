@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace Studying.DeepLearning.Tests.Cli;
 
 /// <summary><c>studydl train --checkpoints</c> as a real process: refusal, overwrite, resume, a held folder, and SIGKILL at any moment.</summary>
+[Trait("Tier", "cli")]
 public sealed class TrainCheckpointsCommandTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("studydl-ckpt-cli-").FullName;

@@ -5,6 +5,7 @@ using Studying.DeepLearning.Plotting;
 namespace Studying.DeepLearning.Tests.Plotting;
 
 /// <summary>The landing page built from the summaries present (ChartIndex): links, numbers, escaping, problems.</summary>
+[Trait("Tier", "unit")]
 public sealed partial class ChartIndexTests : IDisposable
 {
     private const string Hostile = "</script><script>alert(1)</script>";

@@ -4,6 +4,7 @@ using Studying.DeepLearning.Plotting;
 namespace Studying.DeepLearning.Tests.Plotting;
 
 /// <summary>Figure.SaveHtml(path, sharedPlotlyJs): one plotly.js for a folder of charts, each page small.</summary>
+[Trait("Tier", "unit")]
 public sealed class SharedPlotlyScriptTests : IDisposable
 {
     private readonly TempFolder _root = new();

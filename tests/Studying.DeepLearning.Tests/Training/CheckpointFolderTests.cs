@@ -8,6 +8,7 @@ namespace Studying.DeepLearning.Tests.Training;
 
 /// <summary>A checkpoint folder belongs to one run: no silent overwrite, no two writers, no mixed or corrupt files accepted.</summary>
 [Collection(SeededTorchRandom.Name)]
+[Trait("Tier", "unit")]
 public sealed class CheckpointFolderTests : IDisposable
 {
     private readonly string root = Path.Combine(Path.GetTempPath(), "studydl-ckfolder-" + Guid.NewGuid().ToString("N"));
