@@ -94,17 +94,32 @@ public static class TrainingCheckpoint
         path = Path.GetFullPath(path);
         using var reader = Open(path);
         var info = ReadHeader(reader, path);
+        // The weights are read and checked whole before anything is copied, so a checkpoint of another architecture
+        // leaves the model as it was (the optimiser is the run's own, fresh one, discarded when the resume fails).
+        var weights = ModelWeights.ReadEntries(reader, path);
         try
         {
-            model.load(reader);
+            ModelWeights.RequireFits(model, weights, path);
+        }
+        catch (InvalidDataException)
+        {
+            foreach (var tensor in weights.Values)
+                tensor.Dispose();
+            throw;
+        }
+        try
+        {
             helper.load_state_dict(reader);
             if (reader.ReadString() != EndMarker)
                 throw new InvalidDataException("the end marker is missing");
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
         {
-            throw new InvalidDataException($"The checkpoint {path} does not fit this model and optimiser ({e.Message}); the model may be partly loaded.", e);
+            foreach (var tensor in weights.Values)
+                tensor.Dispose();
+            throw new InvalidDataException($"The checkpoint {path} does not fit this optimiser ({e.Message}); the model was not changed.", e);
         }
+        ModelWeights.CopyInto(model, weights, path);
         return info;
     }
 

@@ -303,4 +303,23 @@ public sealed class CheckpointFolderTests : IDisposable
         reader.ReadString();   // JSON
         return reader.ReadBytes(checkpoint.Length);
     }
+
+    [Fact]
+    public void Resume_IntoAnotherArchitecture_IsRefused_AndLeavesTheModelUnchanged()
+    {
+        var options = Options("arch", epochs: 2);
+        Fit(options);
+        using var wider = new TinyMlp(4, 32, 3, seed: 9);
+        var before = wider.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+
+        var e = Assert.Throws<InvalidDataException>(() =>
+            Trainer.Resume(wider, Blobs(200, 1), Blobs(100, 2), options with { Epochs = 3 }, Last(options)));
+
+        Assert.Contains(Path.GetFullPath(Last(options)), e.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was loaded", e.Message, StringComparison.Ordinal);
+        foreach (var (name, tensor) in wider.state_dict())
+            Assert.True(tensor.equal(before[name]).all().item<bool>(), $"{name} changed although the checkpoint was refused");
+        foreach (var tensor in before.Values)
+            tensor.Dispose();
+    }
 }
