@@ -12,6 +12,12 @@ internal abstract class ChapterCommand<TReport> : Command<ChapterSettings>
     /// <summary>The sub-command name, also the output sub-folder.</summary>
     protected abstract string Chapter { get; }
 
+    /// <summary>The chapter's section on the index page (<c>out/index.html</c>).</summary>
+    protected abstract ChapterOutput.ChapterPage Page { get; }
+
+    /// <summary>The headline numbers the index page shows.</summary>
+    protected abstract IReadOnlyList<HeadlineNumber> Headlines(TReport report);
+
     /// <summary>The figures that also go to --images as PNG (the README's pictures).</summary>
     protected virtual IReadOnlyCollection<string> ReadmeFigures => [];
 
@@ -30,6 +36,6 @@ internal abstract class ChapterCommand<TReport> : Command<ChapterSettings>
     public void Run(ChapterSettings settings, CancellationToken cancellationToken)
     {
         var report = RunChapter(ChapterOutput.Progress(Chapter), cancellationToken);
-        ChapterOutput.Write(Chapter, report, FiguresOf(report), ReadmeFigures, settings, Print);
+        ChapterOutput.Write(Page, report, FiguresOf(report), ReadmeFigures, settings, Print, Headlines);
     }
 }

@@ -21,16 +21,36 @@ internal static class ChapterOutput
     /// <summary>Progress and notes go to stderr so that stdout carries only the JSON when --json is given.</summary>
     public static IAnsiConsole Log { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
-    public static void Write<TReport>(string chapter, TReport report, IReadOnlyDictionary<string, Figure> figures,
-        IReadOnlyCollection<string> readmeFigures, ChapterSettings settings, Action<TReport> printSummary)
+    /// <summary>The heading of <c>out/index.html</c>.</summary>
+    public const string IndexTitle = "Studying.DeepLearning — results";
+
+    public static void Write<TReport>(ChapterPage page, TReport report, IReadOnlyDictionary<string, Figure> figures,
+        IReadOnlyCollection<string> readmeFigures, ChapterSettings settings, Action<TReport> printSummary,
+        Func<TReport, IReadOnlyList<HeadlineNumber>> headlines)
     {
-        var folder = Path.GetFullPath(Path.Combine(settings.Output, chapter));
+        var chapter = page.Folder;
+        var root = Path.GetFullPath(settings.Output);
+        var folder = Path.Combine(root, chapter);
         Directory.CreateDirectory(folder);
+        // One plotly.js at the root for every chart under it, instead of 3.6 MB inlined into each page.
+        var script = Path.Combine(root, PlotlyScriptFile.DefaultFileName);
         foreach (var (name, figure) in figures)
-            figure.SaveHtml(Path.Combine(folder, name + ".html"));
+            figure.SaveHtml(Path.Combine(folder, name + ".html"), script);
         var json = JsonSerializer.Serialize(report, Json);
         File.WriteAllText(Path.Combine(folder, "report.json"), json);
         Log.MarkupLineInterpolated($"[grey]{chapter}: {figures.Count} charts and report.json written to {folder}[/]");
+
+        ChartIndex.WriteSummary(root, new ChartIndexSection(chapter, page.Title)
+        {
+            Order = page.Order,
+            Description = page.Description,
+            Numbers = headlines(report),
+            Charts = [.. figures.Select(f => new ChartLink(f.Key + ".html", string.IsNullOrWhiteSpace(f.Value.Title) ? f.Key : f.Value.Title))],
+        });
+        var index = ChartIndex.Write(root, IndexTitle);
+        foreach (var problem in index.Contents.Problems)
+            Log.MarkupLineInterpolated($"[yellow]index: {problem}[/]");
+        Log.MarkupLineInterpolated($"[grey]index: {index.Contents.Sections.Count} sections in {index.Path}[/]");
 
         if (settings.Images is { } images)
         {
@@ -47,6 +67,13 @@ internal static class ChapterOutput
         else
             printSummary(report);
     }
+
+    /// <summary>A chapter's place on the index page.</summary>
+    /// <param name="Folder">The output sub-folder (also the command name).</param>
+    /// <param name="Order">Position on the page.</param>
+    /// <param name="Title">The section heading.</param>
+    /// <param name="Description">The sentence under it (the command that writes it).</param>
+    public sealed record ChapterPage(string Folder, int Order, string Title, string Description);
 
     public static IProgress<string> Progress(string chapter) =>
         new SynchronousProgress(line => Log.MarkupLineInterpolated($"[blue]{chapter}[/] {line}"));

@@ -7,9 +7,12 @@ namespace Studying.DeepLearning.Cli;
 /// <summary>Options every chapter command takes.</summary>
 public class ChapterSettings : CommandSettings
 {
-    /// <summary>The folder the chapter's charts (HTML) and report (JSON) are written to.</summary>
+    /// <summary>
+    /// The output root: the chapter's charts (HTML), report (JSON) and summary go to a sub-folder; the shared
+    /// plotly.min.js and the landing page index.html to the root.
+    /// </summary>
     [CommandOption("-o|--out <DIR>")]
-    [Description("Folder for the charts (self-contained HTML) and report.json. Default: out")]
+    [Description("Output root: <chapter>/ gets the charts (HTML), report.json and summary.json; the root gets index.html and the plotly.min.js every chart loads (offline). Default: out")]
     public string Output { get; init; } = "out";
 
     /// <summary>Print the results as one JSON object on stdout instead of the readable summary.</summary>

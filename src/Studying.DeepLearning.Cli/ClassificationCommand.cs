@@ -9,6 +9,10 @@ internal sealed class ClassificationCommand : ChapterCommand<ClassificationRepor
 {
     protected override string Chapter => "classify";
 
+    protected override ChapterOutput.ChapterPage Page => new(Chapter, 3, "Chapter 3 — Classification", "studydl classify: the quick run (Fashion-MNIST models for 2 epochs on 6,000 images; full training is studydl train).");
+
+    protected override IReadOnlyList<Plotting.HeadlineNumber> Headlines(ClassificationReport report) => ChapterHeadlines.Of(report);
+
     protected override IReadOnlyCollection<string> ReadmeFigures => ["sigmoid_plot", "fashion-mnist-samples"];
 
     protected override ClassificationReport RunChapter(IProgress<string> progress, CancellationToken cancellationToken) =>

@@ -120,7 +120,9 @@ internal sealed class DegradationCommand : Command<DegradationSettings>
                 foreach (var task in tasks.Values)
                     task.Value = 1.0;
             });
-        ChapterOutput.Write(Chapter, report!, report!.Figures, ["plain-vs-residual", "gradient-norms"], settings, Print);
+        var page = new ChapterOutput.ChapterPage(Chapter, 5, "Chapter 4 — Plain vs residual: the degradation experiment",
+            string.Create(CultureInfo.InvariantCulture, $"studydl resnet degradation: {string.Join(", ", options.Models)} on {report!.Dataset}, {options.TrainSamples:N0} training images, {options.Epochs} epochs, seed {options.Seed}."));
+        ChapterOutput.Write(page, report, report.Figures, ["plain-vs-residual", "gradient-norms"], settings, Print, ChapterHeadlines.Of);
     }
 
     private static void Print(DegradationReport report)

@@ -9,6 +9,10 @@ internal sealed class GradientDescentCommand : ChapterCommand<GradientDescentRep
 {
     protected override string Chapter => "gd";
 
+    protected override ChapterOutput.ChapterPage Page => new(Chapter, 1, "Chapter 1 — Gradient descent", "studydl gd: y = a·x by hand, learning rates, feature scaling, polynomial regression.");
+
+    protected override IReadOnlyList<Plotting.HeadlineNumber> Headlines(GradientDescentReport report) => ChapterHeadlines.Of(report);
+
     protected override IReadOnlyCollection<string> ReadmeFigures => ["GD"];
 
     protected override GradientDescentReport RunChapter(IProgress<string> progress, CancellationToken cancellationToken) =>

@@ -10,6 +10,10 @@ internal sealed class ResNetCommand : ChapterCommand<ResNetArchitectureReport>
 {
     protected override string Chapter => "resnet";
 
+    protected override ChapterOutput.ChapterPage Page => new(Chapter, 4, "Chapter 4 — The ResNet family", "studydl resnet: parameter counts against the reference numbers, feature maps.");
+
+    protected override IReadOnlyList<Plotting.HeadlineNumber> Headlines(ResNetArchitectureReport report) => ChapterHeadlines.Of(report);
+
     protected override ResNetArchitectureReport RunChapter(IProgress<string> progress, CancellationToken cancellationToken) =>
         ResNetArchitectureSection.Run(
             progress: new InlineProgress<ResNetArchitectureRow>(row => progress.Report(string.Create(CultureInfo.InvariantCulture, $"{row.DisplayName}: {row.Parameters:N0} parameters"))),

@@ -10,6 +10,10 @@ internal sealed class TorchBasicsCommand : ChapterCommand<BasicsCommandReport>
 {
     protected override string Chapter => "basics";
 
+    protected override ChapterOutput.ChapterPage Page => new(Chapter, 2, "Chapter 2 — TorchSharp basics", "studydl basics: autograd, backprop, modules, losses, optimisers, data loaders.");
+
+    protected override IReadOnlyList<Plotting.HeadlineNumber> Headlines(BasicsCommandReport report) => ChapterHeadlines.Of(report);
+
     protected override BasicsCommandReport RunChapter(IProgress<string> progress, CancellationToken cancellationToken)
     {
         var chapter = TorchBasicsChapter.Run(progress, cancellationToken);

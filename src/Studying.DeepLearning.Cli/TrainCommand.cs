@@ -73,6 +73,10 @@ internal sealed class TrainSettings : CommandSettings
     [Description("Continue the interrupted run whose last.ckpt is in --checkpoints (give the same options).")]
     public bool Resume { get; init; }
 
+    [CommandOption("--overwrite")]
+    [Description("Let this fresh run replace another run's checkpoints in --checkpoints (they are replaced when it writes its first one; without this such a folder is refused).")]
+    public bool Overwrite { get; init; }
+
     [CommandOption("-o|--out <DIR>")]
     [Description("Folder for charts and report.json. Default: out/train")]
     public string Output { get; init; } = Path.Combine("out", "train");
@@ -136,6 +140,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
             TrainLimit = settings.TrainLimit,
             CheckpointFolder = settings.Checkpoints,
             Resume = settings.Resume,
+            OverwriteCheckpoints = settings.Overwrite,
             ImageModel = chapter4 ? ResNetModels.ForImages(model) : null,
             Device = ComputeDevice.Current,
         };

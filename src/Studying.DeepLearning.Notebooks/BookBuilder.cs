@@ -6,6 +6,7 @@ using ColorCode;
 using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
+using Studying.DeepLearning.Plotting;
 
 namespace Studying.DeepLearning.Notebooks;
 
@@ -64,7 +65,7 @@ public sealed class BookBuilder(string repositoryRoot, string output, Action<str
 
         Directory.CreateDirectory(Path.Combine(site, "assets"));
         var math = CopyKatex(site);
-        File.WriteAllText(Path.Combine(site, "assets", "plotly.min.js"), SharedPlotlyJs.Text(), new UTF8Encoding(false));
+        PlotlyScriptFile.Save(Path.Combine(site, "assets", PlotlyScriptFile.DefaultFileName)); // the one shared copy, as `studydl all --out` writes it
         File.WriteAllText(Path.Combine(site, "assets", "book.css"), Css + new HtmlClassFormatter().GetCSSString(), new UTF8Encoding(false));
         CopyImages(root, site);
 
@@ -234,7 +235,7 @@ public sealed class BookBuilder(string repositoryRoot, string output, Action<str
 
         if (charts)
         {
-            html.Append("<script src=\"assets/plotly.min.js\"></script>\n<script>").Append(RequireShim).Append("</script>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<script src=\"assets/{PlotlyScriptFile.DefaultFileName}\"></script>\n<script>").Append(RequireShim).Append("</script>\n");
         }
 
         html.Append("</head>\n<body>\n<nav class=\"sidebar\">\n");

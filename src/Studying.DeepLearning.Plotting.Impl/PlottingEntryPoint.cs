@@ -49,6 +49,29 @@ public static class PlottingEntryPoint
         return GenericChart.toEmbeddedHTML(chart);
     });
 
+    /// <summary>
+    /// Renders a figure as a complete HTML document that loads plotly.js from <paramref name="plotlyJsUrl"/> (a
+    /// <c>&lt;script src&gt;</c> in the head) instead of inlining it, so many charts can share one copy.
+    /// </summary>
+    /// <param name="figureJson">The figure, as written by <c>FigureWire.ToJson</c>.</param>
+    /// <param name="plotlyJsUrl">The script's URL, already URL-escaped (e.g. <c>../plotly.min.js</c>).</param>
+    public static string ToDocumentWithScript(string figureJson, string plotlyJsUrl) => Guard(() =>
+    {
+        var figure = FigureWire.FromJson(figureJson);
+        var chart = WithPlotlyReference(ChartBuilder.Build(figure), PlotlyJSReference.NewCDN(plotlyJsUrl));
+        chart = DocumentTitle(chart, string.IsNullOrWhiteSpace(figure.Title) ? "Chart" : figure.Title);
+        return GenericChart.toEmbeddedHTML(chart);
+    });
+
+    /// <summary>The plotly.js that Plotly.NET embeds, byte for byte (what <see cref="ToDocument"/> inlines).</summary>
+    public static byte[] PlotlyJavaScript() => Guard(() =>
+    {
+        using var stream = OpenEmbeddedPlotlyJs();
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return bytes.ToArray();
+    });
+
     /// <summary>Renders a figure as a PNG image with a headless Chromium (Plotly.NET.ImageExport, PuppeteerSharp).</summary>
     /// <param name="figureJson">The figure, as written by <c>FigureWire.ToJson</c>.</param>
     /// <param name="width">Image width in pixels.</param>
@@ -95,12 +118,17 @@ public static class PlottingEntryPoint
 
     private static string ReadEmbeddedPlotlyJs()
     {
-        var assembly = typeof(GenericChart).Assembly;
-        var name = $"Plotly.NET.plotly-{Globals.PLOTLYJS_VERSION}.min.js";
-        using var stream = assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"Plotly.NET does not embed '{name}'.");
+        using var stream = OpenEmbeddedPlotlyJs();
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
+    }
+
+    private static Stream OpenEmbeddedPlotlyJs()
+    {
+        var assembly = typeof(GenericChart).Assembly;
+        var name = $"Plotly.NET.plotly-{Globals.PLOTLYJS_VERSION}.min.js";
+        return assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Plotly.NET does not embed '{name}'.");
     }
 
     private static T Guard<T>(Func<T> render)

@@ -54,6 +54,9 @@ public sealed record ExperimentOptions(string Model, string Dataset, int Epochs 
     /// </summary>
     public bool Resume { get; init; }
 
+    /// <summary>Let a fresh run replace another run's checkpoints in <see cref="CheckpointFolder"/> (see <see cref="TrainerOptions.OverwriteCheckpoints"/>).</summary>
+    public bool OverwriteCheckpoints { get; init; }
+
     /// <summary>Stop after this many epochs without improvement of the validation loss, or <see langword="null"/> to run all epochs.</summary>
     public int? Patience { get; init; }
 
@@ -137,6 +140,7 @@ public static class ClassificationExperiment
             Schedule = new LearningRateSchedule(options.Schedule, StepSize: Math.Max(1, options.Epochs / 3), Gamma: 0.1),
             Seed = options.Seed,
             CheckpointFolder = options.CheckpointFolder,
+            OverwriteCheckpoints = options.OverwriteCheckpoints,
             EarlyStopping = options.Patience is int patience ? new EarlyStopping(patience) : null,
         };
         var clock = Stopwatch.StartNew();

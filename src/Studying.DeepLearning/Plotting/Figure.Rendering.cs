@@ -33,7 +33,10 @@ public sealed partial record Figure
         return PlottingHost.Entry.ToDocument(json);
     }
 
-    /// <summary>Writes the figure as a self-contained HTML page (plotly.js inlined, so it opens offline).</summary>
+    /// <summary>
+    /// Writes the figure as a self-contained HTML page (plotly.js inlined, ~3.6 MB, so it opens offline on its own).
+    /// For a folder of many charts, <see cref="SaveHtml(string, string)"/> shares one plotly.js file instead.
+    /// </summary>
     /// <param name="path">The file to write; its folder is created if missing. Written whole or not at all.</param>
     /// <exception cref="ArgumentException">The figure is not drawable (the message names the trace).</exception>
     public void SaveHtml(string path)
@@ -41,6 +44,29 @@ public sealed partial record Figure
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var html = ToHtmlDocument();
         AtomicFile.Write(path, temporary => File.WriteAllText(temporary, html));
+    }
+
+    /// <summary>
+    /// Writes the figure as an HTML page that loads plotly.js from a shared file beside it instead of inlining it:
+    /// a folder of charts then holds plotly.js (~3.6 MB) once and each page only its data. The script file is written
+    /// by <see cref="PlotlyScriptFile.Save"/> if it is missing or differs; the page refers to it by a relative
+    /// <c>&lt;script src&gt;</c>, so the folder opens offline (file://) and can be moved as a whole.
+    /// </summary>
+    /// <param name="path">The page to write; its folder is created if missing. Written whole or not at all.</param>
+    /// <param name="sharedPlotlyJs">
+    /// The shared plotly.js file, e.g. <c>out/plotly.min.js</c> (<see cref="PlotlyScriptFile.DefaultFileName"/>).
+    /// </param>
+    /// <exception cref="ArgumentException">The figure is not drawable (the message names the trace).</exception>
+    public void SaveHtml(string path, string sharedPlotlyJs)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sharedPlotlyJs);
+        var page = Path.GetFullPath(path);
+        var script = Path.GetFullPath(sharedPlotlyJs);
+        var json = FigureWireMapping.ToWire(this).ToJson();
+        var html = PlottingHost.Entry.ToDocumentWithScript(json, PlotlyScriptFile.RelativeUrl(Path.GetDirectoryName(page)!, script));
+        PlotlyScriptFile.Save(script);
+        AtomicFile.Write(page, temporary => File.WriteAllText(temporary, html));
     }
 
     /// <summary>Renders the figure as a PNG image with the local headless Chromium.</summary>

@@ -3,7 +3,7 @@ namespace Studying.DeepLearning.Plotting;
 /// <summary>
 /// A chart described as plain data: a title, two axes and one or more traces. A figure holds no Plotly.NET
 /// (F#) type, so it can cross into any host — a notebook kernel that pins another FSharp.Core, a console tool,
-/// a test — and is rendered by Plotly.NET in its own load context (<see cref="ToHtml"/>, <see cref="SaveHtml"/>,
+/// a test — and is rendered by Plotly.NET in its own load context (<see cref="ToHtml"/>, <see cref="SaveHtml(string)"/>,
 /// <see cref="SavePng"/>).
 /// </summary>
 /// <param name="Title">The title shown above the plot.</param>

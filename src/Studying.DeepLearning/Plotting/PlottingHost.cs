@@ -56,6 +56,8 @@ internal static class PlottingHost
         return new EntryPoints(
             Method<Func<string, bool, string>>(type, "ToHtml"),
             Method<Func<string, string>>(type, "ToDocument"),
+            Method<Func<string, string, string>>(type, "ToDocumentWithScript"),
+            Method<Func<byte[]>>(type, "PlotlyJavaScript"),
             Method<Func<string, int, int, string, string[], byte[]>>(type, "ToPng"),
             context);
     }
@@ -68,11 +70,15 @@ internal static class PlottingHost
     /// <summary>The implementation's entry points (see PlottingEntryPoint in the Impl project).</summary>
     /// <param name="ToHtml">Figure JSON and whether to inline plotly.js → HTML fragment.</param>
     /// <param name="ToDocument">Figure JSON → self-contained HTML document.</param>
+    /// <param name="ToDocumentWithScript">Figure JSON, plotly.js URL → HTML document loading plotly.js from that URL.</param>
+    /// <param name="PlotlyJavaScript">→ the plotly.js bytes Plotly.NET embeds.</param>
     /// <param name="ToPng">Figure JSON, width, height, browser path, browser switches → PNG bytes.</param>
     /// <param name="Context">The load context holding the implementation.</param>
     internal sealed record EntryPoints(
         Func<string, bool, string> ToHtml,
         Func<string, string> ToDocument,
+        Func<string, string, string> ToDocumentWithScript,
+        Func<byte[]> PlotlyJavaScript,
         Func<string, int, int, string, string[], byte[]> ToPng,
         PlottingLoadContext Context);
 }

@@ -142,26 +142,19 @@ public static class ModelWeights
     private static void Load(nn.Module model, string path, WeightsFormat? format)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var loaded = Read(path, format);
+        CopyInto(model, Read(path, format), path);
+    }
+
+    /// <summary>
+    /// Checks every name, type and shape of <paramref name="loaded"/> against the model's state, then copies them in —
+    /// or changes nothing and throws naming the problems. Disposes <paramref name="loaded"/> either way.
+    /// </summary>
+    internal static void CopyInto(nn.Module model, Dictionary<string, Tensor> loaded, string path)
+    {
         try
         {
+            RequireFits(model, loaded, path);
             var state = model.state_dict();
-            var problems = new List<string>();
-            problems.AddRange(state.Keys.Where(k => !loaded.ContainsKey(k)).Select(k => $"missing {k}"));
-            // In a stable order (the model's, then the file's extras sorted): PyTorch's pickle comes back unordered.
-            problems.AddRange(loaded.Keys.Where(k => !state.ContainsKey(k)).Order(StringComparer.Ordinal).Select(k => $"unexpected {k}"));
-            foreach (var (name, target) in state)
-            {
-                if (loaded.TryGetValue(name, out var tensor) && (target.dtype != tensor.dtype || !target.shape.SequenceEqual(tensor.shape)))
-                    problems.Add($"{name}: the file has {tensor.dtype} [{string.Join(", ", tensor.shape)}], the model {target.dtype} [{string.Join(", ", target.shape)}]");
-            }
-            if (problems.Count > 0)
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                    $"The weights in {path} do not fit this {model.GetType().Name} ({state.Count} entries; the file has {loaded.Count}); nothing was loaded. " +
-                    $"{problems.Count} problem(s): {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? "; …" : "")}. " +
-                    $"Load it into the architecture (channels, classes) it was saved from."));
-            }
             using var noGrad = no_grad();
             foreach (var (name, tensor) in loaded)
                 state[name].copy_(tensor);
@@ -170,6 +163,28 @@ public static class ModelWeights
         {
             foreach (var tensor in loaded.Values)
                 tensor.Dispose();
+        }
+    }
+
+    /// <summary>Throws, naming the file and the first problems, unless the entries match the model's state exactly (names, types, shapes).</summary>
+    internal static void RequireFits(nn.Module model, IReadOnlyDictionary<string, Tensor> loaded, string path)
+    {
+        var state = model.state_dict();
+        var problems = new List<string>();
+        problems.AddRange(state.Keys.Where(k => !loaded.ContainsKey(k)).Select(k => $"missing {k}"));
+        // In a stable order (the model's, then the file's extras sorted): PyTorch's pickle comes back unordered.
+        problems.AddRange(loaded.Keys.Where(k => !state.ContainsKey(k)).Order(StringComparer.Ordinal).Select(k => $"unexpected {k}"));
+        foreach (var (name, target) in state)
+        {
+            if (loaded.TryGetValue(name, out var tensor) && (target.dtype != tensor.dtype || !target.shape.SequenceEqual(tensor.shape)))
+                problems.Add($"{name}: the file has {tensor.dtype} [{string.Join(", ", tensor.shape)}], the model {target.dtype} [{string.Join(", ", target.shape)}]");
+        }
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"The weights in {path} do not fit this {model.GetType().Name} ({state.Count} entries; the file has {loaded.Count}); nothing was loaded. " +
+                $"{problems.Count} problem(s): {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? "; …" : "")}. " +
+                $"Load it into the architecture (channels, classes) it was saved from."));
         }
     }
 
@@ -193,11 +208,28 @@ public static class ModelWeights
         if (!File.Exists(path))
             throw new FileNotFoundException($"No weights file at {Path.GetFullPath(path)}.", path);
         TorchRuntime.EnsureLoaded();
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        var tensors = ReadEntries(reader, path);
+        if (stream.Position != stream.Length)
+        {
+            foreach (var tensor in tensors.Values)
+                tensor.Dispose();
+            throw new InvalidDataException($"{path} has {stream.Length - stream.Position} bytes after its {tensors.Count} entries: not a single TorchSharp weights file.");
+        }
+        return tensors;
+    }
+
+    /// <summary>
+    /// Reads one block in TorchSharp's <c>module.save</c> format from the reader's position (a weights file, or the
+    /// weights section of a checkpoint), checking every count and size against the bytes left before reading it.
+    /// </summary>
+    internal static Dictionary<string, Tensor> ReadEntries(BinaryReader reader, string path)
+    {
+        var stream = reader.BaseStream;
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            using var stream = File.OpenRead(path);
-            using var reader = new BinaryReader(stream);
             var count = ReadLeb128(reader);
             if (count < 0 || count > 1_000_000)
                 throw new InvalidDataException($"{path} is not a TorchSharp weights file: it announces {count} entries.");
@@ -230,8 +262,6 @@ public static class ModelWeights
                 if (!tensors.TryAdd(name, TensorExtensionMethods.Load(reader)))
                     throw new InvalidDataException($"{path} holds the entry '{name}' twice.");
             }
-            if (stream.Position != stream.Length)
-                throw new InvalidDataException($"{path} has {stream.Length - stream.Position} bytes after its {count} entries: not a single TorchSharp weights file.");
             return tensors;
         }
         // ExternalException: a native error from TorchSharp's tensor reader, which must still name the file.

@@ -222,25 +222,6 @@ public static partial class Trainer
         return [.. names];
     }
 
-    private static string? PrepareFolder(string? folder)
-    {
-        if (folder is null)
-            return null;
-        var full = Path.GetFullPath(folder);
-        try
-        {
-            Directory.CreateDirectory(full);
-            var probe = Path.Combine(full, $".write-test-{Guid.NewGuid():N}.tmp");
-            File.WriteAllBytes(probe, [1]);
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"The checkpoint folder {full} cannot be written ({e.Message}); choose a writable folder or none. Nothing was trained.", e);
-        }
-        return full;
-    }
-
     private static void WriteCheckpoint(int epoch, Action write)
     {
         try
@@ -262,22 +243,6 @@ public static partial class Trainer
         }
         using var noGrad = no_grad();
         return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
-    }
-
-    private static Dictionary<string, Tensor> ReadWeights(nn.Module model, string path)
-    {
-        var current = Snapshot(model, null);
-        try
-        {
-            model.load(path);
-            return Snapshot(model, null);
-        }
-        finally
-        {
-            model.load_state_dict(current);
-            foreach (var tensor in current.Values)
-                tensor.Dispose();
-        }
     }
 
     /// <summary>Tracks the best value of the monitored metric and the epochs since (for the best checkpoint and early stopping).</summary>

@@ -39,7 +39,8 @@ public static partial class Trainer
     /// <param name="progress">Receives <see cref="TrainingProgress"/> during and after each epoch (through <see cref="TrainerCallbacks.FromProgress"/>, after <see cref="TrainerOptions.Callbacks"/>), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops training between batches (see <see cref="TrainingCanceledException"/>).</param>
     /// <exception cref="ArgumentException">Bad options, empty sources, mismatched class names, or a model whose output does not fit the classes.</exception>
-    /// <exception cref="IOException">The checkpoint folder cannot be written (checked before the first epoch).</exception>
+    /// <exception cref="IOException">The checkpoint folder cannot be written, or another run holds it (checked before the first epoch).</exception>
+    /// <exception cref="InvalidOperationException">The checkpoint folder holds another run's checkpoints and <see cref="TrainerOptions.OverwriteCheckpoints"/> is off.</exception>
     public static TrainingResult Fit(nn.Module<Tensor, Tensor> model, IBatchSource train, IBatchSource? validation, TrainerOptions options,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Run(model, train, validation, options, null, progress, cancellationToken);
@@ -56,7 +57,8 @@ public static partial class Trainer
     /// <param name="checkpoint">The <c>last.ckpt</c> file to resume from; <c>best.pt</c> beside it supplies the best weights so far.</param>
     /// <param name="progress">Receives progress, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops training between batches.</param>
-    /// <exception cref="InvalidDataException">The checkpoint is unreadable or does not fit the model.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint or <c>best.pt</c> is unreadable, corrupt (checksum), inconsistent, from another run, or does not fit the model.</exception>
+    /// <exception cref="InvalidOperationException">The options differ from the run's where they change the meaning of its history, or ask for fewer epochs than done.</exception>
     public static TrainingResult Resume(nn.Module<Tensor, Tensor> model, IBatchSource train, IBatchSource? validation, TrainerOptions options, string checkpoint,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -73,9 +75,10 @@ public static partial class Trainer
         options.Validate(validation is not null, nameof(options));
         var classNames = CheckSources(train, validation);
         TorchRuntime.EnsureLoaded();
-        var folder = PrepareFolder(options.CheckpointFolder);
-        var lastPath = folder is null ? null : Path.Combine(folder, TrainingCheckpoint.LastFileName);
-        var bestPath = folder is null ? null : Path.Combine(folder, TrainingCheckpoint.BestFileName);
+        using var checkpoints = CheckpointFolder.Open(options.CheckpointFolder, resumeFrom, options.OverwriteCheckpoints);
+        var lastPath = checkpoints?.LastPath;
+        var definition = CheckpointFolder.Define(options, train, validation);
+        var runId = Guid.NewGuid();
 
         var device = options.Device;
         var callbacks = TrainerCallbacks.Combine(options.Callbacks, progress is null ? null : TrainerCallbacks.FromProgress(progress, options.ProgressInterval));
@@ -91,17 +94,13 @@ public static partial class Trainer
         {
             if (resumeFrom is not null)
             {
-                var info = TrainingCheckpoint.Load(resumeFrom, model, optimizer);
-                if (info.Seed != options.Seed)
-                    throw new ArgumentException($"The checkpoint was trained with seed {info.Seed} but the options say {options.Seed}; resume with the same seed.", nameof(options));
-                if (!info.ClassNames.SequenceEqual(classNames))
-                    throw new ArgumentException($"The checkpoint's classes ({string.Join(", ", info.ClassNames)}) differ from the training source's ({string.Join(", ", classNames)}).", nameof(train));
+                var info = CheckpointFolder.LoadForResume(resumeFrom, model, optimizer, definition, options.Epochs, classNames);
+                runId = info.RunId;
                 history.AddRange(info.History.Epochs);
                 startEpoch = info.CompletedEpochs;
                 monitor.Restore(info.BestEpoch, info.BestValue, info.EpochsWithoutImprovement);
-                var bestBeside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resumeFrom))!, TrainingCheckpoint.BestFileName);
-                if (validation is not null && info.BestEpoch is not null && File.Exists(bestBeside))
-                    best = ReadWeights(model, bestBeside);
+                if (validation is not null && info.BestEpoch is not null)
+                    best = CheckpointFolder.ReadBest(resumeFrom, info, model);
             }
 
             var stop = StopReason.Completed;
@@ -152,13 +151,13 @@ public static partial class Trainer
                 {
                     if (options.RestoreBestWeights)
                         best = Snapshot(model, best);
-                    if (bestPath is not null)
-                        WriteCheckpoint(epoch, () => TrainingCheckpoint.SaveWeights(model, bestPath));
+                    if (checkpoints is not null)
+                        WriteCheckpoint(epoch, () => checkpoints.WriteBest(model, runId, epoch));
                 }
-                if (lastPath is not null)
+                if (checkpoints is not null)
                 {
-                    var info = new CheckpointInfo(epoch, options.Seed, optimizer.GetType().Name, classNames, new TrainingHistory([.. history]), monitor.BestEpoch, monitor.BestValue, monitor.SinceBest);
-                    WriteCheckpoint(epoch, () => TrainingCheckpoint.Save(lastPath, info, model, optimizer));
+                    var info = new CheckpointInfo(epoch, options.Seed, optimizer.GetType().Name, classNames, new TrainingHistory([.. history]), monitor.BestEpoch, monitor.BestValue, monitor.SinceBest, runId, definition);
+                    WriteCheckpoint(epoch, () => checkpoints.WriteLast(info, model, optimizer));
                 }
                 callbacks?.OnEpochEnd?.Invoke(new EpochEnd(record, options.Epochs, trained.Batches, trained.Samples, train.SampleCount, new TrainingHistory([.. history])));
                 if (options.EarlyStopping is { } stopping && monitor.SinceBest >= stopping.Patience)

@@ -119,6 +119,12 @@ public sealed record TrainerOptions
     public string? CheckpointFolder { get; init; }
 
     /// <summary>
+    /// Let a fresh run take a <see cref="CheckpointFolder"/> that holds another run's checkpoints. Nothing is deleted up
+    /// front: the old files are replaced when this run writes its first checkpoint. Off by default: such a folder is refused.
+    /// </summary>
+    public bool OverwriteCheckpoints { get; init; }
+
+    /// <summary>
     /// The run's randomness: every epoch draws (dropout through <see cref="GeneratorDropout"/>, anything else through
     /// <see cref="TrainingRandom"/>) from its own generator, <see cref="Trainer.EpochGenerator"/>(seed, epoch, device),
     /// so it repeats, also after a resume, and no other run or use of torch's global generator in the process touches

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace Studying.DeepLearning.Tests.Benchmarks;
 
 /// <summary>The benchmarks' bare loop checks the model's logits and the source's targets before cross_entropy.</summary>
+[Trait("Tier", "unit")]
 public class BareTrainingLoopInputTests
 {
     public BareTrainingLoopInputTests() => TorchRuntime.EnsureLoaded();

@@ -5,6 +5,7 @@ using Studying.DeepLearning.Benchmarks;
 namespace Studying.DeepLearning.Tests.Benchmarks;
 
 [Collection(SeededTorchRandom.Name)]
+[Trait("Tier", "unit")]
 public class DataLoadingSectionTests
 {
     [Fact]

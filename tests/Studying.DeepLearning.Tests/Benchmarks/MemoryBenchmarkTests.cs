@@ -3,6 +3,7 @@ using Studying.DeepLearning.Benchmarks;
 
 namespace Studying.DeepLearning.Tests.Benchmarks;
 
+[Trait("Tier", "unit")]
 public class MemoryBenchmarkTests
 {
     [Fact]

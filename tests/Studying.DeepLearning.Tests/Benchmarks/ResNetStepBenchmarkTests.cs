@@ -7,6 +7,7 @@ using Studying.DeepLearning.Training;
 namespace Studying.DeepLearning.Tests.Benchmarks;
 
 /// <summary>The ResNet step benchmark's report is consistent with itself and with ModelSummary (no timing assertions: timings belong to the benchmark).</summary>
+[Trait("Tier", "unit")]
 public class ResNetStepBenchmarkTests
 {
     private static readonly ResNetStepBenchmarkOptions Tiny = new("resnet20", BatchSize: 4, Steps: 2, WarmupSteps: 1, Rounds: 2,

@@ -3,6 +3,7 @@ using Studying.DeepLearning.Plotting;
 
 namespace Studying.DeepLearning.Tests.Classification;
 
+[Trait("Tier", "unit")]
 public class ActivationChartsTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Studying.DeepLearning.Tests.Infrastructure;
 namespace Studying.DeepLearning.Tests.Classification;
 
 [Collection(SeededTorchRandom.Name)]
+[Trait("Tier", "unit")]
 public class ClassificationExperimentTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.Classification;
 
+[Trait("Tier", "unit")]
 public class ClassifierModelsTests
 {
     public ClassifierModelsTests() => TorchRuntime.EnsureLoaded();

@@ -4,6 +4,7 @@ using Studying.DeepLearning.Data;
 namespace Studying.DeepLearning.Tests.Classification;
 
 /// <summary>The real Fashion-MNIST from Debian's dataset-fashion-mnist (skipped where it is not installed).</summary>
+[Trait("Tier", "data")]
 public class FashionMnistTests
 {
     private const string Debian = "/usr/share/datasets/fashion-mnist";

@@ -3,6 +3,7 @@ using Studying.DeepLearning.Classification;
 
 namespace Studying.DeepLearning.Tests.Classification;
 
+[Trait("Tier", "unit")]
 public class LogisticRegressionLessonTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Studying.DeepLearning.Data;
 
 namespace Studying.DeepLearning.Tests.Classification;
 
+[Trait("Tier", "unit")]
 public class SampleGridChartTests
 {
     [Fact]

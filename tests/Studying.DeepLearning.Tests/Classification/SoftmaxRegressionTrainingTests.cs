@@ -7,6 +7,7 @@ using Studying.DeepLearning.Training;
 namespace Studying.DeepLearning.Tests.Classification;
 
 /// <summary>A quick hand-written training loop (independent of the chapter's Trainer) on a separable toy image problem.</summary>
+[Trait("Tier", "unit")]
 public class SoftmaxRegressionTrainingTests
 {
     public SoftmaxRegressionTrainingTests() => TorchRuntime.EnsureLoaded();

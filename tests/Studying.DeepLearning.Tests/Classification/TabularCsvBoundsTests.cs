@@ -3,6 +3,7 @@ using Studying.DeepLearning.Classification;
 namespace Studying.DeepLearning.Tests.Classification;
 
 /// <summary>Bad CSV files written to disk and read back: one InvalidDataException naming the file, line and column.</summary>
+[Trait("Tier", "unit")]
 public class TabularCsvBoundsTests
 {
     private static InvalidDataException ParseFile(string text, out string path, out long allocated)

@@ -2,6 +2,7 @@ using Studying.DeepLearning.Classification;
 
 namespace Studying.DeepLearning.Tests.Classification;
 
+[Trait("Tier", "unit")]
 public class TabularDataTests
 {
     [Theory]

@@ -8,6 +8,7 @@ namespace Studying.DeepLearning.Tests.Cli;
 /// as long as the CLI takes to start.
 /// </summary>
 [Trait("Category", "cli")]
+[Trait("Tier", "cli")]
 public sealed class BadDataTests : IDisposable
 {
     private readonly TempFolder _temp = new();

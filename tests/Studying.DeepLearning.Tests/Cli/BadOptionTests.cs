@@ -5,6 +5,7 @@ namespace Studying.DeepLearning.Tests.Cli;
 /// (exit 2, one line naming the option), before any data is read or anything is written. No case trains, so they are quick.
 /// </summary>
 [Trait("Category", "cli")]
+[Trait("Tier", "cli")]
 public sealed class BadOptionTests : IDisposable
 {
     private readonly TempFolder _temp = new();

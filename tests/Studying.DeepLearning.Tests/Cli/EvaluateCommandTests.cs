@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace Studying.DeepLearning.Tests.Cli;
 
 [Collection(SeededTorchRandom.Name)]
+[Trait("Tier", "cli")]
 public sealed class EvaluateCommandTests : IDisposable
 {
     private readonly string _out = Directory.CreateTempSubdirectory("studydl-cli-").FullName;

@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace Studying.DeepLearning.Tests.Cli;
 
+[Trait("Tier", "cli")]
 public sealed class GradientDescentCommandTests : IDisposable
 {
     private readonly string _out = Directory.CreateTempSubdirectory("studydl-cli-").FullName;

@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace Studying.DeepLearning.Tests.Cli;
 
+[Trait("Tier", "cli")]
 public sealed class ResNetCommandTests : IDisposable
 {
     private readonly string _out = Directory.CreateTempSubdirectory("studydl-cli-").FullName;

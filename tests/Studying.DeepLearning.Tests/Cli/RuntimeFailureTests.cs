@@ -11,6 +11,7 @@ namespace Studying.DeepLearning.Tests.Cli;
 /// record of its inputs: one line and exit 1 (130 for Ctrl+C), nothing overwritten.
 /// </summary>
 [Trait("Category", "cli")]
+[Trait("Tier", "cli")]
 public sealed class RuntimeFailureTests : IDisposable
 {
     private readonly TempFolder _temp = new();

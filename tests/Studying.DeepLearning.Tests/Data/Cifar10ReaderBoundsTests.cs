@@ -3,6 +3,7 @@ using Studying.DeepLearning.Data;
 namespace Studying.DeepLearning.Tests.Data;
 
 /// <summary>CIFAR-10 batches whose promised length (a tar header's, or a caller's) exceeds the bytes that are there.</summary>
+[Trait("Tier", "unit")]
 public class Cifar10ReaderBoundsTests
 {
     /// <summary>A stream that cannot seek, as a tar entry inside a gzip archive.</summary>

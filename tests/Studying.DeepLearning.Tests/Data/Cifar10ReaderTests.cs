@@ -7,6 +7,7 @@ using Studying.DeepLearning.Tests.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.Data;
 
+[Trait("Tier", "unit")]
 public class Cifar10ReaderTests
 {
     private const string Meta = "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n";

@@ -6,6 +6,7 @@ using Studying.DeepLearning.Tests.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.Data;
 
+[Trait("Tier", "unit")]
 public class DataSetDownloaderTests
 {
     private static readonly byte[] Content = [.. Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7))];

@@ -4,6 +4,7 @@ using Studying.DeepLearning.Data;
 namespace Studying.DeepLearning.Tests.Data;
 
 /// <summary>Headers that lie: the reader must not allocate what they promise before the bytes are there.</summary>
+[Trait("Tier", "unit")]
 public class IdxReaderBoundsTests
 {
     private const long Sane = 4 << 20; // bytes a failing read may allocate: a few 1 MiB chunks and buffers

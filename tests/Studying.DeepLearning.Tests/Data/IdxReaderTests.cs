@@ -4,6 +4,7 @@ using Studying.DeepLearning.Tests.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.Data;
 
+[Trait("Tier", "unit")]
 public class IdxReaderTests
 {
     private static readonly string[] Ten = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")];

@@ -3,6 +3,7 @@ using Studying.DeepLearning.Data;
 
 namespace Studying.DeepLearning.Tests.Data;
 
+[Trait("Tier", "unit")]
 public class ImageAugmentationTests
 {
     private const int C = 3, H = 5, W = 6;

@@ -3,6 +3,7 @@ using Studying.DeepLearning.Data;
 
 namespace Studying.DeepLearning.Tests.Data;
 
+[Trait("Tier", "unit")]
 public class ImageBatchSourceTests
 {
     private static ImageDataSet Data(int count = 37, int channels = 3, int size = 8)

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Studying.DeepLearning.Tests.Data;
 
+[Trait("Tier", "unit")]
 public class PixelConversionTests
 {
     public PixelConversionTests() => TorchRuntime.EnsureLoaded();

@@ -3,6 +3,7 @@ using Studying.DeepLearning.Data;
 
 namespace Studying.DeepLearning.Tests.Data;
 
+[Trait("Tier", "unit")]
 public class StandardizerTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Studying.DeepLearning.GradientDescent;
 
 namespace Studying.DeepLearning.Tests.GradientDescent;
 
+[Trait("Tier", "unit")]
 public class GradientDescentChapterTests
 {
     private static readonly Lazy<GradientDescentReport> Report = new(() => GradientDescentChapter.Run());

@@ -2,6 +2,7 @@ using Studying.DeepLearning.GradientDescent;
 
 namespace Studying.DeepLearning.Tests.GradientDescent;
 
+[Trait("Tier", "unit")]
 public class LearningRateStudyTests
 {
     private static readonly double[] X = [1, 2, 3];

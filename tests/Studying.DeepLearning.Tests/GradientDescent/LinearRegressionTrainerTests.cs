@@ -5,6 +5,7 @@ using Studying.DeepLearning.Training;
 namespace Studying.DeepLearning.Tests.GradientDescent;
 
 [Collection(SeededTorchRandom.Name)] // SameSeed_GivesTheSameFit seeds torch's global generator
+[Trait("Tier", "unit")]
 public class LinearRegressionTrainerTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.GradientDescent;
 
+[Trait("Tier", "unit")]
 public class SlopeDescentTests
 {
     private static readonly double[] X = [1, 2, 3];

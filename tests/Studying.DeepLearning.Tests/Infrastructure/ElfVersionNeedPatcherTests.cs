@@ -6,6 +6,7 @@ namespace Studying.DeepLearning.Tests.Infrastructure;
 
 /// <summary>Tests of the ELF version-need patcher against the pristine libLibTorchSharp.so from the torchsharp .nupkg and readelf.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")] // ELF files; every test is a LinuxFact or reads ELF files
+[Trait("Tier", "unit")]
 public sealed partial class ElfVersionNeedPatcherTests : IDisposable
 {
     private const string LibStdCxx = "libstdc++.so.6";

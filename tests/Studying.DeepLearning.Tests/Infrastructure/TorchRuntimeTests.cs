@@ -4,6 +4,7 @@ using TorchSharp;
 namespace Studying.DeepLearning.Tests.Infrastructure;
 
 /// <summary>Tests of loading TorchSharp and of the load-failure diagnosis.</summary>
+[Trait("Tier", "unit")]
 public sealed class TorchRuntimeTests
 {
     private static readonly string[] Debian12Versions =

@@ -4,6 +4,7 @@ using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.Interactive;
 
+[Trait("Tier", "unit")]
 public class NotebookFormattingTests
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Studying.DeepLearning.Tests.Notebooks;
 /// system in headless Chromium: charts drawn by the shared plotly.js, math typeset by the local KaTeX, code
 /// highlighted, and no console error — with a control page that has an error, so the console check can fail.
 /// </summary>
+[Trait("Tier", "notebook")]
 public sealed partial class BookBrowserTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly DirectoryInfo s_root = NotebookRunner.FindRepositoryRoot();

@@ -10,6 +10,7 @@ namespace Studying.DeepLearning.Tests.Notebooks;
 /// source (SHA-256 in metadata.studydl.source_sha256), every "chart" cell a PNG, no error output, no output over
 /// the size limit or with plotly.js inlined. Notebooks with no outputs at all are listed as not yet executed.
 /// </summary>
+[Trait("Tier", "notebook")]
 public sealed class ExecutedNotebookTests(ITestOutputHelper output)
 {
     private static readonly DirectoryInfo s_root = NotebookRunner.FindRepositoryRoot();
@@ -179,6 +180,7 @@ public sealed class ExecutedNotebookTests(ITestOutputHelper output)
 }
 
 /// <summary>How a kernel run becomes nbformat outputs, without a kernel: the run is written by hand.</summary>
+[Trait("Tier", "notebook")]
 public sealed class NotebookExecutorTests
 {
     /// <summary>

@@ -17,6 +17,7 @@ namespace Studying.DeepLearning.Tests.Notebooks;
 /// installs them). Kernels run one at a time with the other notebook tests (same collection).
 /// </remarks>
 [Collection(NotebookKernels.Name)]
+[Trait("Tier", "notebook")]
 public sealed partial class JupyterProtocolTests(PrivateJupyter jupyter, ITestOutputHelper output) : IClassFixture<PrivateJupyter>
 {
     private static readonly TimeSpan s_notebookLimit = TimeSpan.FromMinutes(20);

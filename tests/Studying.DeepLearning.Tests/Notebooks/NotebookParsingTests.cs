@@ -3,6 +3,7 @@ using Studying.DeepLearning.Notebooks;
 namespace Studying.DeepLearning.Tests.Notebooks;
 
 /// <summary>The runner's notebook reading and chart detection, without a kernel.</summary>
+[Trait("Tier", "notebook")]
 public sealed class NotebookParsingTests : IDisposable
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("nbrunner-parse-");

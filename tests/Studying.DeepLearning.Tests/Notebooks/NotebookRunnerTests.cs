@@ -9,6 +9,7 @@ namespace Studying.DeepLearning.Tests.Notebooks;
 /// Three kernel starts in all: a clean notebook, a failing one, a hanging one.
 /// </summary>
 [Collection(NotebookKernels.Name)]
+[Trait("Tier", "notebook")]
 public sealed class NotebookRunnerTests(ITestOutputHelper output) : IDisposable
 {
     private const string PlotlyHtmlCell =

@@ -14,6 +14,7 @@ namespace Studying.DeepLearning.Tests.Notebooks;
 /// (default 60) limits a whole notebook.
 /// </remarks>
 [Collection(NotebookKernels.Name)]
+[Trait("Tier", "notebook")]
 public sealed class NotebookTests(ITestOutputHelper output)
 {
     /// <summary>The case used when notebooks/ has no notebook (see <see cref="NotebooksFolder_ContainsAtLeastOneNotebook"/>).</summary>

@@ -8,6 +8,7 @@ namespace Studying.DeepLearning.Tests.Packaging;
 /// `dotnet pack` gives a package that a brand-new console project can reference and use: TorchSharp loads (the
 /// package's build step patched its native library) and charts render (the package carried the private renderer).
 /// </summary>
+[Trait("Tier", "packaging")]
 public sealed class PackageConsumerTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("studydl-consumer-").FullName;

@@ -9,6 +9,7 @@ namespace Studying.DeepLearning.Tests.Plotting;
 /// 10.1. These tests reproduce that in a child process: FSharp.Core 10.0 — the kernel's own copy — is loaded into
 /// the default context first (by a startup hook, before Main), then a figure is rendered.
 /// </summary>
+[Trait("Tier", "unit")]
 public sealed class FSharpCoreIsolationTests
 {
     /// <summary>Set in the child process only: tells <see cref="PlottingIsolationStartupHook"/> to run.</summary>

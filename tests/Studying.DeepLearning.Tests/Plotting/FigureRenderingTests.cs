@@ -6,6 +6,7 @@ using Studying.DeepLearning.Plotting;
 namespace Studying.DeepLearning.Tests.Plotting;
 
 /// <summary>Tests of chart rendering through the Plotly.NET load context (FigureRenderingTests).</summary>
+[Trait("Tier", "unit")]
 public sealed partial class FigureRenderingTests
 {
     private static Figure LineFigure() =>

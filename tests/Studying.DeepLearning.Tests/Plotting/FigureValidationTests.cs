@@ -3,6 +3,7 @@ using Studying.DeepLearning.Plotting;
 namespace Studying.DeepLearning.Tests.Plotting;
 
 /// <summary>Tests of chart rendering through the Plotly.NET load context (FigureValidationTests).</summary>
+[Trait("Tier", "unit")]
 public sealed class FigureValidationTests
 {
     /// <summary>Invalid figures.</summary>

@@ -4,6 +4,7 @@ using Studying.DeepLearning.Plotting;
 
 namespace Studying.DeepLearning.Tests.Plotting;
 
+[Trait("Tier", "unit")]
 public class ImageTraceTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Studying.DeepLearning.Tests.Plotting;
 /// Hostile chart text opened in a real browser (headless Chromium): no injected script or handler runs, the chart is
 /// still drawn, and the text is shown as typed. Skipped where no Chromium is installed.
 /// </summary>
+[Trait("Tier", "unit")]
 public sealed class ScriptInjectionBrowserTests
 {
     // Each payload, if it ever ran, would set window.__pwned; the recorder below writes it into the DOM.

@@ -10,6 +10,7 @@ namespace Studying.DeepLearning.Tests.Plotting;
 /// script or inject markup, on any rendering path, and still reaches plotly.js exactly as typed
 /// (src/Studying.DeepLearning.Plotting.Impl/ScriptSafeJson.cs).
 /// </summary>
+[Trait("Tier", "unit")]
 public sealed partial class ScriptInjectionTests
 {
     /// <summary>Strings that would break out of a script element or inject markup if written raw.</summary>

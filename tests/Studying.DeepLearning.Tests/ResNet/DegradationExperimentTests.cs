@@ -10,6 +10,7 @@ using Studying.DeepLearning.Tests.Training;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 
+[Trait("Tier", "unit")]
 public class DegradationExperimentTests
 {
     public DegradationExperimentTests() => TorchRuntime.EnsureLoaded();

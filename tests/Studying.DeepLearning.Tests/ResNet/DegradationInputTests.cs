@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace Studying.DeepLearning.Tests.ResNet;
 
 /// <summary>The degradation experiment's gradient probe checks logits and targets before cross_entropy.</summary>
+[Trait("Tier", "unit")]
 public class DegradationInputTests
 {
     public DegradationInputTests() => TorchRuntime.EnsureLoaded();

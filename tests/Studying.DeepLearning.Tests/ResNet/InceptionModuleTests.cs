@@ -5,6 +5,7 @@ using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 
+[Trait("Tier", "unit")]
 public class InceptionModuleTests
 {
     public InceptionModuleTests() => TorchRuntime.EnsureLoaded();

@@ -7,6 +7,7 @@ using Studying.DeepLearning.Data;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 
+[Trait("Tier", "unit")]
 public class InceptionNetTests
 {
     public InceptionNetTests() => TorchRuntime.EnsureLoaded();

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace Studying.DeepLearning.Tests.ResNet;
 
 /// <summary>ModelSummary.Of on arbitrary TorchSharp modules and shapes: one clear ArgumentException, never a bare native error.</summary>
+[Trait("Tier", "unit")]
 public class ModelSummaryInputTests
 {
     public ModelSummaryInputTests() => TorchRuntime.EnsureLoaded();

@@ -4,6 +4,7 @@ using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 
+[Trait("Tier", "unit")]
 public class ResNetArchitecturePictureTests
 {
     public ResNetArchitecturePictureTests() => TorchRuntime.EnsureLoaded();

@@ -6,6 +6,7 @@ using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 
+[Trait("Tier", "unit")]
 public class ResNetModelTests
 {
     public ResNetModelTests() => TorchRuntime.EnsureLoaded();

@@ -6,6 +6,7 @@ using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.ResNet;
 
+[Trait("Tier", "unit")]
 public class ResidualBlockTests
 {
     public ResidualBlockTests() => TorchRuntime.EnsureLoaded();

@@ -6,6 +6,7 @@ using Studying.DeepLearning.Infrastructure;
 namespace Studying.DeepLearning.Tests.ResNet;
 
 /// <summary>Our ResNets against TorchSharp's TorchVision package, an independent implementation of the same networks.</summary>
+[Trait("Tier", "unit")]
 public class TorchVisionComparisonTests
 {
     public TorchVisionComparisonTests() => TorchRuntime.EnsureLoaded();

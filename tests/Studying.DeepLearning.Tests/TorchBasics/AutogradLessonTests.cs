@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
+[Trait("Tier", "unit")]
 public class AutogradLessonTests(ITestOutputHelper output)
 {
     [Fact]

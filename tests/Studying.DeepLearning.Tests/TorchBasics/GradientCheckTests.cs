@@ -5,6 +5,7 @@ using Studying.DeepLearning.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
+[Trait("Tier", "unit")]
 public class GradientCheckTests
 {
     private static readonly long[] Counts = [1, 2];

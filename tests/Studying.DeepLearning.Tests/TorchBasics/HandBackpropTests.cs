@@ -2,6 +2,7 @@ using Studying.DeepLearning.TorchBasics;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
+[Trait("Tier", "unit")]
 public class HandBackpropTests
 {
     private static (double[][] X, double[] Y) RandomData(int n, int d, int seed)

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
+[Trait("Tier", "unit")]
 public class LinearRegressionModuleTests
 {
     public LinearRegressionModuleTests() => TorchRuntime.EnsureLoaded();

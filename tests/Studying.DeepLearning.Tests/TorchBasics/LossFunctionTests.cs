@@ -2,6 +2,7 @@ using Studying.DeepLearning.TorchBasics;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
+[Trait("Tier", "unit")]
 public class LossFunctionTests
 {
     private static readonly double[][] Predictions = [[2.5, -0.3, 0.8, 4.0, -2.2], [0.0], [-7.5, 3.25, 0.5, 1e-3]];

@@ -3,6 +3,7 @@ using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
+[Trait("Tier", "unit")]
 public class ManualAutogradTrainingTests
 {
     private static readonly double[] X = [1, 2, 3];

@@ -7,6 +7,7 @@ using Studying.DeepLearning.Training;
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
 [Collection(SeededTorchRandom.Name)]
+[Trait("Tier", "unit")]
 public class ModuleTrainingTests
 {
     private static readonly double[] X = [1, 2, 3];

@@ -4,6 +4,7 @@ using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
+[Trait("Tier", "unit")]
 public class OptimizerRaceTests
 {
     private static readonly TestFunction Quadratic = TestFunction.IllConditionedQuadratic;

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
 [Collection(SeededTorchRandom.Name)]
+[Trait("Tier", "unit")]
 public class PrefetchingDataLoaderTests
 {
     private static long[] Longs(Tensor t) => t.data<long>().ToArray();

@@ -3,6 +3,7 @@ using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
+[Trait("Tier", "unit")]
 public class QuadraticModelTrainingTests
 {
     private static readonly IReadOnlyList<double> X = QuadraticModelTraining.ToyInputs;

@@ -3,6 +3,7 @@ using Studying.DeepLearning.TorchBasics;
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
 [Collection(SeededTorchRandom.Name)]
+[Trait("Tier", "unit")]
 public class TorchSharpLoaderDemoTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.Training;
 
+[Trait("Tier", "unit")]
 public class ComputeDeviceTests
 {
     [Theory]

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace Studying.DeepLearning.Tests.Training;
 
 /// <summary><see cref="GeneratorDropout"/> against <c>nn.Dropout</c>'s semantics, and its use of the run's generator.</summary>
+[Trait("Tier", "unit")]
 public sealed class GeneratorDropoutTests
 {
     public GeneratorDropoutTests() => TorchRuntime.EnsureLoaded();

@@ -7,6 +7,7 @@ using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.Training;
 
+[Trait("Tier", "unit")]
 public sealed class LearningRateScheduleTests
 {
     public LearningRateScheduleTests() => TorchRuntime.EnsureLoaded();

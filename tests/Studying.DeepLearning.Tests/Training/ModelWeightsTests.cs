@@ -8,6 +8,7 @@ using Studying.DeepLearning.Tests.Infrastructure;
 
 namespace Studying.DeepLearning.Tests.Training;
 
+[Trait("Tier", "unit")]
 public class ModelWeightsTests
 {
     public ModelWeightsTests() => TorchRuntime.EnsureLoaded();

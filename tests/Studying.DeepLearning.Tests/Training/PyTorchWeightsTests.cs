@@ -14,6 +14,7 @@ namespace Studying.DeepLearning.Tests.Training;
 /// independent truth is PyTorch's own eval-mode logits, recorded beside the weights.
 /// </summary>
 [Collection(SeededTorchRandom.Name)]
+[Trait("Tier", "unit")]
 public class PyTorchWeightsTests(ITestOutputHelper output)
 {
     private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "PyTorch");

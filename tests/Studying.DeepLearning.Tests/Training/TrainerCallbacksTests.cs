@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace Studying.DeepLearning.Tests.Training;
 
 /// <summary>Callbacks, per-step learning rates, gradient clipping and the options' device.</summary>
+[Trait("Tier", "unit")]
 public sealed class TrainerCallbacksTests
 {
     public TrainerCallbacksTests() => TorchRuntime.EnsureLoaded();

@@ -8,6 +8,7 @@ using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.Training;
 
+[Trait("Tier", "unit")]
 public sealed class TrainerEvaluationTests
 {
     public TrainerEvaluationTests() => TorchRuntime.EnsureLoaded();

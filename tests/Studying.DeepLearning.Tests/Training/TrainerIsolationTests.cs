@@ -14,6 +14,7 @@ namespace Studying.DeepLearning.Tests.Training;
 /// torch's global generator on purpose, which would disturb the other classes that seed it to build models.
 /// </summary>
 [Collection(SeededTorchRandom.Name)]
+[Trait("Tier", "unit")]
 public sealed class TrainerIsolationTests
 {
     public TrainerIsolationTests() => TorchRuntime.EnsureLoaded();

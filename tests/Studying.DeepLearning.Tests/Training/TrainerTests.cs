@@ -7,6 +7,7 @@ using Studying.DeepLearning.Training;
 
 namespace Studying.DeepLearning.Tests.Training;
 
+[Trait("Tier", "unit")]
 public sealed class TrainerTests : IDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "studydl-trainer-" + Guid.NewGuid().ToString("N"));
