@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Studying.DeepLearning.Infrastructure;
-using Studying.DeepLearning.Tests.Notebooks;
+using Studying.DeepLearning.Notebooks;
 using Studying.DeepLearning.Tests.Training;
 using Studying.DeepLearning.Training;
 using Xunit.Abstractions;
