@@ -102,7 +102,10 @@ internal static class BadInputFiles
             else if (Directory.Exists(path))
             {
                 hashes[path + "/"] = "folder";
-                foreach (var file in Directory.EnumerateFileSystemEntries(path, "*", SearchOption.AllDirectories))
+                // A checkpoint folder's lock bookkeeping (holder PID, start time) is rewritten by every run that opens
+                // the folder, refused or not; what must not change is the work in it.
+                foreach (var file in Directory.EnumerateFileSystemEntries(path, "*", SearchOption.AllDirectories)
+                             .Where(f => Path.GetFileName(f) is not (Studying.DeepLearning.Training.CheckpointFolder.LockFileName or Studying.DeepLearning.Training.CheckpointFolder.OwnerFileName)))
                     hashes[file] = File.Exists(file) ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file))) : "folder";
             }
         }
