@@ -23,10 +23,10 @@ public sealed class FigureFormatter : ITypeFormatterSource
     public const string StaticImagesVariable = "STUDYDL_NOTEBOOK_PNG";
 
     /// <summary>Width of the static picture, in pixels (small outputs: a line chart is tens of KB).</summary>
-    public const int PngWidth = 900;
+    public const int PngWidth = 800;
 
     /// <summary>Height of the static picture, in pixels.</summary>
-    public const int PngHeight = 560;
+    public const int PngHeight = 500;
 
     private static readonly ConditionalWeakTable<Figure, string> PngCache = [];
     private static int _registered;

@@ -20,8 +20,10 @@ public sealed record NotebookExecution(string NotebookPath, bool Written, string
 /// </summary>
 public static class NotebookExecutor
 {
-    /// <summary>The largest one output may be, in characters of its JSON data (a chart's PNG is far below it).</summary>
-    public const int MaxOutputChars = 400_000;
+    /// <summary>The largest one output may be, in characters of its JSON data.</summary>
+    /// <remarks>A chart output carries its PNG twice (inside the HTML for viewers without JavaScript, and as image/png);
+    /// a dense contour chart at 800×500 comes to about half a million characters.</remarks>
+    public const int MaxOutputChars = 700_000;
 
     /// <summary>A marker of plotly.js's own source (its banner comment), which must never be stored in an output.</summary>
     public const string InlinedPlotlyMarker = "* plotly.js v";
