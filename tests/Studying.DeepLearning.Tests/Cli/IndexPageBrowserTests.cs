@@ -61,35 +61,13 @@ public sealed partial class IndexPageBrowserTests : IDisposable
 
     public void Dispose() => _out.Dispose();
 
-    /// <summary>Chromium's console messages (with --enable-logging=stderr --v=0 they appear as "…:CONSOLE(n)] …").</summary>
-    private static List<string> ConsoleMessages(string log) =>
-        [.. log.Split('\n').Where(line => line.Contains(":CONSOLE", StringComparison.Ordinal))];
-
-    /// <summary>chromium --headless --dump-dom after scripts ran (virtual time lets them finish without waiting).</summary>
     private (string Dom, string Log) Open(string page)
     {
-        var start = new ProcessStartInfo(Chromium.Find()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in Chromium.Arguments())
-            start.ArgumentList.Add(argument);
-        start.ArgumentList.Add($"--user-data-dir={Path.Combine(_out.Path, "chromium-profile")}");
-        start.ArgumentList.Add("--enable-logging=stderr");
-        start.ArgumentList.Add("--v=0");
-        start.ArgumentList.Add("--virtual-time-budget=10000");
-        start.ArgumentList.Add("--dump-dom");
-        start.ArgumentList.Add(new Uri(page).AbsoluteUri);
-
-        using var chromium = Process.Start(start)!;
-        var log = chromium.StandardError.ReadToEndAsync();
-        var dom = chromium.StandardOutput.ReadToEndAsync();
-        if (!chromium.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            chromium.Kill(entireProcessTree: true);
-            Assert.Fail($"Chromium did not finish {page} within 2 minutes.");
-        }
-
-        Assert.True(dom.Result.Length > 0, $"Chromium dumped no DOM for {page} (exit {chromium.ExitCode}): {log.Result}");
-        return (dom.Result, log.Result);
+        var opened = HeadlessPage.Open(page, _out.Path);
+        return (opened.Dom, opened.Log);
     }
+
+    private static IReadOnlyList<string> ConsoleMessages(string log) => new HeadlessPage("", log).ConsoleMessages;
 
     [GeneratedRegex("href=\"([^\"]*)\"")]
     private static partial Regex HrefPattern();

@@ -69,40 +69,10 @@ public sealed partial class BookBrowserTests(ITestOutputHelper output) : IDispos
             .SelectMany(c => c["outputs"] as JsonArray ?? [])
             .Count(o => o?["data"]?["text/html"] is { } html && PlotlyHtml.IsFigure(NotebookFile.MultilineText(html)));
 
-    // chromium --headless --dump-dom: the DOM after scripts ran; console messages go to stderr ("CONSOLE" lines).
-    private (string Dom, List<string> Console) Open(string path)
+    private (string Dom, IReadOnlyList<string> Console) Open(string path)
     {
-        var start = new ProcessStartInfo(Chromium.Find())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in Chromium.Arguments())
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add($"--user-data-dir={Path.Combine(_folder.FullName, "chromium-profile")}");
-        start.ArgumentList.Add("--enable-logging=stderr");
-        start.ArgumentList.Add("--v=0");
-        start.ArgumentList.Add("--virtual-time-budget=15000");
-        start.ArgumentList.Add("--dump-dom");
-        start.ArgumentList.Add(new Uri(path).AbsoluteUri);
-
-        using var chromium = Process.Start(start)!;
-        var stderr = chromium.StandardError.ReadToEndAsync();
-        var stdout = chromium.StandardOutput.ReadToEndAsync();
-        if (!chromium.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            chromium.Kill(entireProcessTree: true);
-            Assert.Fail("Chromium did not finish within 3 minutes.");
-        }
-
-        var dom = stdout.Result;
-        Assert.True(dom.Length > 0, $"Chromium dumped no DOM (exit {chromium.ExitCode}): {stderr.Result}");
-        output.WriteLine($"chromium exit {chromium.ExitCode}");
-        return (dom, [.. stderr.Result.Split('\n').Where(l => l.Contains("CONSOLE", StringComparison.Ordinal))]);
+        var page = HeadlessPage.Open(path, _folder.FullName, virtualTimeMilliseconds: 15_000);
+        return (page.Dom, page.ConsoleMessages);
     }
 
     [GeneratedRegex("<div class=\"plot-container plotly\">")]

@@ -44,7 +44,7 @@ public sealed class ScriptInjectionBrowserTests
             HostileReport().SaveHtml(path);
             File.AppendAllText(path, Recorder);
 
-            AssertSafeAndDrawn(DumpDom(path, folder.FullName));
+            AssertSafeAndDrawn(HeadlessPage.Open(path, folder.FullName).Dom);
         }
         finally
         {
@@ -65,7 +65,7 @@ public sealed class ScriptInjectionBrowserTests
                 "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>"
                 + HostileReport().ToHtml(PlotlyScript.Inline) + Recorder + "</body></html>");
 
-            AssertSafeAndDrawn(DumpDom(path, folder.FullName));
+            AssertSafeAndDrawn(HeadlessPage.Open(path, folder.FullName).Dom);
         }
         finally
         {
@@ -101,37 +101,4 @@ public sealed class ScriptInjectionBrowserTests
         text.Replace("&", "&amp;", StringComparison.Ordinal)
             .Replace("<", "&lt;", StringComparison.Ordinal)
             .Replace(">", "&gt;", StringComparison.Ordinal);
-
-    // chromium --headless --dump-dom: the DOM after scripts ran (virtual time lets timers fire without waiting).
-    private static string DumpDom(string path, string profile)
-    {
-        var start = new ProcessStartInfo(Chromium.Find())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in Chromium.Arguments())
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add($"--user-data-dir={Path.Combine(profile, "chromium-profile")}");
-        start.ArgumentList.Add("--virtual-time-budget=10000");
-        start.ArgumentList.Add("--dump-dom");
-        start.ArgumentList.Add(new Uri(path).AbsoluteUri);
-
-        using var chromium = Process.Start(start)!;
-        var stderr = chromium.StandardError.ReadToEndAsync();
-        var output = chromium.StandardOutput.ReadToEndAsync();
-        if (!chromium.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            chromium.Kill(entireProcessTree: true);
-            Assert.Fail("Chromium did not finish within 2 minutes.");
-        }
-
-        var dom = output.Result;
-        Assert.True(dom.Length > 0, $"Chromium dumped no DOM (exit {chromium.ExitCode}): {stderr.Result}");
-        return dom;
-    }
 }
