@@ -22,7 +22,7 @@ public static class OptimizerCharts
         var traces = new List<Trace> { new ContourTrace($"log₁₀(1 + f − f*), {function.Formula}", xs, ys, z) };
         foreach (var path in paths)
         {
-            var inside = path.Points.TakeWhile(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToArray(); // Plotly clips to the axis ranges
+            var inside = Thin(path.Points.TakeWhile(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToArray()); // Plotly clips to the axis ranges
             traces.Add(new ScatterTrace(path.Optimizer.Label, inside.Select(p => p.X).ToArray(), inside.Select(p => p.Y).ToArray(), TraceMode.Lines));
         }
         traces.Add(Trace.Markers("start", [function.Start.X], [function.Start.Y]));
@@ -68,6 +68,21 @@ public static class OptimizerCharts
         var traces = runs.Select(r => (Trace)Trace.Line(r.Schedule, Steps(r.LearningRates.Count), r.LearningRates)).ToArray();
         return new Figure("Learning rate per step", traces).WithAxisTitles("step", "learning rate");
     }
+
+    /// <summary>
+    /// The points a path is drawn through: every point of the first <see cref="DrawnPathPoints"/> steps (where paths turn
+    /// most), then evenly spaced ones, and always the last — so a 1,000-step path stays a small chart.
+    /// </summary>
+    private static PathPoint[] Thin(PathPoint[] points)
+    {
+        if (points.Length <= 2 * DrawnPathPoints)
+            return points;
+        var stride = (points.Length - DrawnPathPoints + DrawnPathPoints - 1) / DrawnPathPoints; // ⌈(n − kept) / kept⌉
+        return [.. points.Take(DrawnPathPoints), .. points.Skip(DrawnPathPoints).Where((_, i) => i % stride == 0), points[^1]];
+    }
+
+    /// <summary>How many points of a path are drawn in full before the rest are thinned.</summary>
+    public const int DrawnPathPoints = 150;
 
     private static double[] Steps(int count) => Enumerable.Range(0, count).Select(i => (double)i).ToArray();
 

@@ -177,6 +177,16 @@ public class OptimizerRaceTests
         Assert.Equal(contour.Y.Count, contour.Z.Count);
         Assert.All(contour.Z, row => Assert.Equal(contour.X.Count, row.Count));
         Assert.Equal(8, report.Figures["paths-rosenbrock"].Traces.OfType<ScatterTrace>().Count(t => t.Mode == TraceMode.Lines));
+        // Long paths are drawn through their first points in full, then thinned, always ending where the path ends.
+        foreach (var line in report.Figures["paths-rosenbrock"].Traces.OfType<ScatterTrace>().Where(t => t.Mode == TraceMode.Lines))
+        {
+            var path = report.Paths.Single(p => p.Function == Rosenbrock.Name && p.Optimizer.Label == line.Name);
+            var drawn = path.Points.TakeWhile(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToArray();
+            Assert.True(line.X.Count <= 2 * OptimizerCharts.DrawnPathPoints + 1, $"{line.Name}: {line.X.Count} points drawn");
+            Assert.Equal(drawn.Take(Math.Min(drawn.Length, OptimizerCharts.DrawnPathPoints)).Select(p => p.X), line.X.Take(OptimizerCharts.DrawnPathPoints));
+            Assert.Equal(drawn[^1].X, line.X[^1]);
+            Assert.Equal(drawn[^1].Y, line.Y[^1]);
+        }
     }
 
     [Fact]
