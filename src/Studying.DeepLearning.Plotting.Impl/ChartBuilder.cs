@@ -111,7 +111,7 @@ internal static class ChartBuilder
             case TraceWire.ImageTraceKind:
                 var image = new Trace2D("image");
                 image.SetProperty("name", trace.Name);
-                image.SetProperty("z", trace.Pixels ?? throw new ArgumentException($"Trace '{trace.Name}' (image) has no pixels.", nameof(trace)));
+                image.SetProperty("source", trace.Source ?? throw new ArgumentException($"Trace '{trace.Name}' (image) has no source.", nameof(trace)));
                 return GenericChart.ofTraceObject(true, image);
 
             default:

@@ -45,7 +45,7 @@ internal sealed record AxisWire(string? Title, bool Logarithmic, double? Min, do
 
 /// <summary>
 /// One trace. <see cref="Kind"/> says which fields are set: <c>scatter</c> (X, Y, Mode), <c>contour</c> (X, Y, Z),
-/// <c>heatmap</c> (XLabels, YLabels, Z), <c>bar</c> (XLabels, Y), <c>image</c> (Pixels: rows of [r, g, b]).
+/// <c>heatmap</c> (XLabels, YLabels, Z), <c>bar</c> (XLabels, Y), <c>image</c> (Source: a PNG data URI).
 /// </summary>
 internal sealed record TraceWire(
     string Kind,
@@ -56,7 +56,7 @@ internal sealed record TraceWire(
     IReadOnlyList<string>? XLabels = null,
     IReadOnlyList<string>? YLabels = null,
     IReadOnlyList<IReadOnlyList<double?>>? Z = null,
-    IReadOnlyList<IReadOnlyList<IReadOnlyList<int>>>? Pixels = null,
+    string? Source = null,
     string? Dash = null,
     string? Color = null)
 {
