@@ -161,7 +161,7 @@ public static class NotebookExecutor
                         outputs.Add(lastStream);
                     }
 
-                    streamText.Append(NotebookFile.StripAnsi(output.Values.Count > 0 ? output.Values[0].Value : ""));
+                    streamText.Append(NotebookFile.Portable(NotebookFile.StripAnsi(output.Values.Count > 0 ? output.Values[0].Value : "")));
                     break;
                 case CellOutputKind.Display when IsKernelNoise(output):
                     break;
@@ -172,7 +172,7 @@ public static class NotebookExecutor
                     {
                         data[value.MimeType] = value.MimeType.StartsWith("image/", StringComparison.Ordinal) && value.MimeType != "image/svg+xml"
                             ? value.Value.Trim()
-                            : NotebookFile.Lines(NotebookFile.StripAnsi(value.Value));
+                            : NotebookFile.Lines(NotebookFile.Portable(NotebookFile.StripAnsi(value.Value)));
                     }
 
                     if (data.Count == 0)

@@ -131,6 +131,23 @@ public static partial class NotebookFile
     /// <param name="text">Kernel output.</param>
     public static string StripAnsi(string text) => Ansi().Replace(text, "");
 
+    /// <summary>
+    /// Text without this machine's folders: the user's home becomes <c>~/</c> and the temporary folder <c>$TMPDIR/</c>,
+    /// so stored outputs read the same on every machine and never show who ran them.
+    /// </summary>
+    /// <param name="text">Output text.</param>
+    public static string Portable(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (home.Length > 1)
+            text = text.Replace(home.TrimEnd('/') + "/", "~/", StringComparison.Ordinal);
+        var temp = Path.GetTempPath();
+        if (temp.Length > 1)
+            text = text.Replace(temp.TrimEnd('/') + "/", "$TMPDIR/", StringComparison.Ordinal);
+        return text;
+    }
+
     [GeneratedRegex(@"\x1B(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")]
     private static partial Regex Ansi();
 
