@@ -16,7 +16,7 @@ public sealed record DataLoadingReport(TorchSharpLoaderDemo TorchSharpLoader, Lo
     public IReadOnlyDictionary<string, Figure> Figures { get; init; } = new Dictionary<string, Figure>();
 }
 
-/// <summary>Runs the data-loading section (notebook 2-5) quickly: small sizes chosen so that the effect shows in a few seconds.</summary>
+/// <summary>Runs the data-loading section (notebook 2-6) quickly: small sizes chosen so that the effect shows in a few seconds.</summary>
 public static class DataLoadingSection
 {
     /// <summary>

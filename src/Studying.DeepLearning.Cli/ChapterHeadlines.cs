@@ -37,13 +37,13 @@ internal static class ChapterHeadlines
         if (honest.Count > 0)
             numbers.Add(new("gradient check: autograd vs central differences, largest error", G(honest.Max(c => c.MaxAbsoluteError), "G2")));
         numbers.AddRange(autograd.GradientChecks.Where(c => !c.Passed).Select(c => new HeadlineNumber($"gradient check caught: {c.Function} ({c.Gradient})", G(c.MaxAbsoluteError, "G2"))));
-        numbers.Add(new("2-1 predict(4) after 10 epochs (without zeroing the gradient)", $"{F(autograd.ZeroedGradients.PredictionAfter, "F4")} ({F(autograd.AccumulatedGradients.PredictionAfter, "F2")})"));
-        numbers.Add(new("2-3 hand backprop vs autograd, largest difference", G(autograd.Backprop.MaxDifferenceFromAutograd, "G2")));
-        numbers.Add(new("2-3 predict(4), fixed vs the original's w2 bug (target 41)", $"{F(autograd.Quadratic.Fixed.PredictionAtFour, "F2")} vs {F(autograd.Quadratic.Bug.PredictionAtFour, "F2")}"));
+        numbers.Add(new("2-2 predict(4) after 10 epochs (without zeroing the gradient)", $"{F(autograd.ZeroedGradients.PredictionAfter, "F4")} ({F(autograd.AccumulatedGradients.PredictionAfter, "F2")})"));
+        numbers.Add(new("2-4 hand backprop vs autograd, largest difference", G(autograd.Backprop.MaxDifferenceFromAutograd, "G2")));
+        numbers.Add(new("2-4 predict(4), fixed vs the original's w2 bug (target 41)", $"{F(autograd.Quadratic.Fixed.PredictionAtFour, "F2")} vs {F(autograd.Quadratic.Bug.PredictionAtFour, "F2")}"));
         if (report.Losses.Checks.Count > 0)
-            numbers.Add(new("2-4 losses: TorchSharp vs closed form", "within " + G(report.Losses.Checks.Max(c => c.Difference), "G2")));
+            numbers.Add(new("2-5 losses: TorchSharp vs closed form", "within " + G(report.Losses.Checks.Max(c => c.Difference), "G2")));
         if (report.Optimizers.ScratchChecks.Count > 0)
-            numbers.Add(new("2-4 our optimisers vs TorchSharp's", "within " + G(report.Optimizers.ScratchChecks.Max(c => c.MaxDifference), "G2")));
+            numbers.Add(new("2-5 our optimisers vs TorchSharp's", "within " + G(report.Optimizers.ScratchChecks.Max(c => c.MaxDifference), "G2")));
         return numbers;
     }
 

@@ -13,10 +13,10 @@ public sealed class NotebooksExecuteSettings : CommandSettings
     [Description("A notebook under notebooks/, e.g. 1-1.Gradient_descent_MSE (repeatable). Default: every notebook.")]
     public string[] Notebooks { get; init; } = [];
 
-    /// <summary>Run long experiments at their small size (STUDYDL_NOTEBOOK_QUICK=1), as the tests do.</summary>
-    [CommandOption("--quick")]
-    [Description("Run long experiments at their small size (STUDYDL_NOTEBOOK_QUICK=1), as the tests do.")]
-    public bool Quick { get; init; }
+    /// <summary>Run long experiments at their full size (STUDYDL_NOTEBOOK_FULL=1) instead of the notebooks' short default.</summary>
+    [CommandOption("--full")]
+    [Description("Run long experiments at their full size (STUDYDL_NOTEBOOK_FULL=1) instead of the notebooks' short default.")]
+    public bool Full { get; init; }
 
     /// <summary>Minutes one cell may run.</summary>
     [CommandOption("--cell-timeout <MINUTES>")]
@@ -46,8 +46,8 @@ internal sealed class NotebooksExecuteCommand : AsyncCommand<NotebooksExecuteSet
         {
             RepositoryRoot = root,
             CellTimeout = TimeSpan.FromMinutes(settings.CellTimeoutMinutes),
-            Environment = settings.Quick
-                ? new Dictionary<string, string>(StringComparer.Ordinal) { [NotebookEnvironment.QuickRunVariable] = "1" }
+            Environment = settings.Full
+                ? new Dictionary<string, string>(StringComparer.Ordinal) { [NotebookEnvironment.FullRunVariable] = "1" }
                 : new Dictionary<string, string>(StringComparer.Ordinal),
         };
 

@@ -37,11 +37,11 @@ internal sealed class TorchBasicsCommand : ChapterCommand<BasicsCommandReport>
             checks.AddRow(Markup.Escape(check.Function), Markup.Escape(check.Gradient), F(check.MaxAbsoluteError), check.Passed ? "yes" : "[red]no[/]");
         AnsiConsole.Write(checks);
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"2-1 y = 2x: predict(4) {F(autograd.ZeroedGradients.PredictionBefore)} → {F(autograd.ZeroedGradients.PredictionAfter)} with zeroed gradients, {F(autograd.AccumulatedGradients.PredictionAfter)} when they accumulate");
+            $"2-2 y = 2x: predict(4) {F(autograd.ZeroedGradients.PredictionBefore)} → {F(autograd.ZeroedGradients.PredictionAfter)} with zeroed gradients, {F(autograd.AccumulatedGradients.PredictionAfter)} when they accumulate");
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"2-2 module: predict(4) = {F(autograd.Modules.CustomModule.PredictionAtFour)} (custom), {F(autograd.Modules.Sequential.PredictionAtFour)} (Sequential); 2-3 hand backprop vs autograd: {F(autograd.Backprop.MaxDifferenceFromAutograd)}");
+            $"2-3 module: predict(4) = {F(autograd.Modules.CustomModule.PredictionAtFour)} (custom), {F(autograd.Modules.Sequential.PredictionAtFour)} (Sequential); 2-4 hand backprop vs autograd: {F(autograd.Backprop.MaxDifferenceFromAutograd)}");
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"2-3 quadratic: predict(4) = {F(autograd.Quadratic.Fixed.PredictionAtFour)} with each parameter's own gradient, {F(autograd.Quadratic.Bug.PredictionAtFour)} with the original's w2 bug (target 41)");
+            $"2-4 quadratic: predict(4) = {F(autograd.Quadratic.Fixed.PredictionAtFour)} with each parameter's own gradient, {F(autograd.Quadratic.Bug.PredictionAtFour)} with the original's w2 bug (target 41)");
 
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"Losses: {report.Losses.Checks.Count} checks, TorchSharp vs closed form within {F(report.Losses.Checks.Max(c => c.Difference))}");
@@ -66,7 +66,7 @@ internal sealed class TorchBasicsCommand : ChapterCommand<BasicsCommandReport>
     }
 }
 
-/// <summary>What <c>studydl basics</c> reports: chapter 2's lessons and notebook 2-5's loader and memory measurements.</summary>
+/// <summary>What <c>studydl basics</c> reports: chapter 2's lessons and notebook 2-6's loader and memory measurements.</summary>
 internal sealed record BasicsCommandReport(AutogradReport Autograd, LossGalleryReport Losses, OptimizerRaceReport Optimizers, DataLoadingReport DataLoading)
 {
     [System.Text.Json.Serialization.JsonIgnore]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.DotNet.Interactive.Formatting;
+using Studying.DeepLearning.Exercises;
 using Studying.DeepLearning.Infrastructure;
 using Studying.DeepLearning.Training;
 using TorchSharp;
@@ -28,21 +29,30 @@ public static class Notebook
             Formatter.Register<Tensor>((tensor, writer) => writer.Write(FormatTensorHtml(tensor)), "text/html");
             Formatter.Register<Tensor>((tensor, writer) => writer.Write(FormatTensorText(tensor)), "text/plain");
             Formatter.SetPreferredMimeTypesFor(typeof(Tensor), "text/html");
+            Formatter.Register<ExerciseResult>((result, writer) => writer.Write(FormatExerciseHtml(result)), "text/html");
+            Formatter.Register<ExerciseResult>((result, writer) => writer.Write(result.ToString()), "text/plain");
+            Formatter.SetPreferredMimeTypesFor(typeof(ExerciseResult), "text/html");
         }
         var torchSharp = typeof(torch).Assembly.GetName().Version;
         return string.Create(CultureInfo.InvariantCulture,
             $"TorchSharp {torchSharp?.ToString(3)} (LibTorch {torch.__version__}), device: {ComputeDevice.Name}, {Environment.ProcessorCount} CPU threads; charts by Plotly.NET.");
     }
 
-    /// <summary>The environment variable that asks notebooks for their quick setting (<see cref="QuickRun"/>).</summary>
-    public const string QuickRunVariable = "STUDYDL_NOTEBOOK_QUICK";
+    /// <summary>The environment variable that asks notebooks for their full-size experiments (<see cref="FullRun"/>).</summary>
+    public const string FullRunVariable = "STUDYDL_NOTEBOOK_FULL";
 
     /// <summary>
-    /// True when <c>STUDYDL_NOTEBOOK_QUICK=1</c>: the repository's notebook tests set it so that a notebook whose full
-    /// experiment takes many minutes (such as 4-3's) runs every cell at a small size instead. Unset in VS Code, where the
-    /// notebooks run their full settings.
+    /// True when <c>STUDYDL_NOTEBOOK_FULL=1</c>, or after <see cref="UseFullRun"/>: notebooks whose full experiment takes
+    /// longer than a few minutes on 2 cores (such as 4-4's) run it at full size. By default (VS Code, the tests) they run
+    /// a short setting and show the full run's recorded result beside it.
     /// </summary>
-    public static bool QuickRun => Environment.GetEnvironmentVariable(QuickRunVariable) == "1";
+    public static bool FullRun => fullRun ?? Environment.GetEnvironmentVariable(FullRunVariable) == "1";
+
+    private static bool? fullRun;
+
+    /// <summary>The one switch for full-size experiments inside a notebook: call it before the experiment's cell.</summary>
+    /// <param name="full">True for the full run, false for the short default.</param>
+    public static void UseFullRun(bool full = true) => fullRun = full;
 
     /// <summary>A tensor as plain text: its shape, element type and values (large tensors are abbreviated by TorchSharp).</summary>
     /// <param name="tensor">Any tensor.</param>
@@ -57,4 +67,18 @@ public static class Notebook
 
     private static string FormatTensorHtml(Tensor tensor) =>
         "<pre>" + WebUtility.HtmlEncode(FormatTensorText(tensor)) + "</pre>";
+
+    /// <summary>An exercise's verdict as one coloured line: green when right, red when wrong, grey when not answered.</summary>
+    /// <param name="result">A check's result.</param>
+    public static string FormatExerciseHtml(ExerciseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var colour = result.Verdict switch
+        {
+            ExerciseVerdict.Right => "#1a7f37",
+            ExerciseVerdict.Wrong => "#cf222e",
+            _ => "#6e7781",
+        };
+        return $"<div style=\"color:{colour};font-weight:600\">{WebUtility.HtmlEncode(result.ToString())}</div>";
+    }
 }

@@ -256,7 +256,7 @@ internal sealed class KernelProcess : IDisposable
 
     /// <summary>
     /// The environment of a kernel process: no MSBuild variables of the test run, no telemetry or first-run
-    /// experience, and the notebooks' quick setting (also used for kernels that Jupyter starts).
+    /// experience, and the notebooks' default (short) setting (also used for kernels that Jupyter starts).
     /// </summary>
     /// <param name="environment">A <see cref="ProcessStartInfo.Environment"/> to adjust.</param>
     internal static void ConfigureEnvironment(IDictionary<string, string?> environment) =>
@@ -264,7 +264,7 @@ internal sealed class KernelProcess : IDisposable
 
     /// <summary>As <see cref="ConfigureEnvironment(IDictionary{string, string?})"/>, with the caller's variables for the notebooks.</summary>
     /// <param name="environment">A <see cref="ProcessStartInfo.Environment"/> to adjust.</param>
-    /// <param name="extra">Variables set last, e.g. STUDYDL_NOTEBOOK_QUICK=1.</param>
+    /// <param name="extra">Variables set last, e.g. STUDYDL_NOTEBOOK_FULL=1.</param>
     internal static void ConfigureEnvironment(IDictionary<string, string?> environment, IReadOnlyDictionary<string, string> extra)
     {
         // `dotnet test` (or `dotnet run`) runs the host with MSBuild's own variables set; inherited by the kernel they would
@@ -283,7 +283,7 @@ internal sealed class KernelProcess : IDisposable
         environment["MSBUILDDISABLENODEREUSE"] = "1";
         environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
 
-        // The caller's settings for the notebooks, e.g. STUDYDL_NOTEBOOK_QUICK=1 (Notebook.QuickRun).
+        // The caller's settings for the notebooks, e.g. STUDYDL_NOTEBOOK_FULL=1 (Notebook.FullRun).
         foreach (var (name, value) in extra)
         {
             environment[name] = value;

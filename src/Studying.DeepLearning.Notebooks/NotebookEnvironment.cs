@@ -7,8 +7,11 @@ namespace Studying.DeepLearning.Notebooks;
 /// </summary>
 public static class NotebookEnvironment
 {
-    /// <summary><c>STUDYDL_NOTEBOOK_QUICK=1</c>: notebooks with long experiments run them at their small size.</summary>
-    public const string QuickRunVariable = "STUDYDL_NOTEBOOK_QUICK";
+    /// <summary>
+    /// <c>STUDYDL_NOTEBOOK_FULL=1</c>: notebooks with long experiments run them at their full size instead of the
+    /// short default (every notebook runs in a few minutes on 2 cores without it).
+    /// </summary>
+    public const string FullRunVariable = "STUDYDL_NOTEBOOK_FULL";
 
     /// <summary>
     /// <c>STUDYDL_NOTEBOOK_PNG=1</c>: charts are displayed as a static image/png as well as their interactive

@@ -24,14 +24,14 @@ public sealed record NotebookRunnerOptions
     public DirectoryInfo? OutputDirectory { get; init; }
 
     /// <summary>
-    /// Extra environment variables for the kernel process. The default, <c>STUDYDL_NOTEBOOK_QUICK=1</c>, makes
-    /// notebooks with long experiments run them at their small size (Notebook.QuickRun), as the tests do.
+    /// Extra environment variables for the kernel process, e.g. <c>STUDYDL_NOTEBOOK_FULL=1</c> for the notebooks'
+    /// full-size experiments (Notebook.FullRun). The default is none: the notebooks' short setting, as in VS Code.
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = DefaultEnvironment;
 
-    /// <summary>The default <see cref="Environment"/>: <c>STUDYDL_NOTEBOOK_QUICK=1</c>.</summary>
+    /// <summary>The default <see cref="Environment"/>: no extra variables (the notebooks' short, default setting).</summary>
     public static IReadOnlyDictionary<string, string> DefaultEnvironment { get; } =
-        new Dictionary<string, string>(StringComparer.Ordinal) { [NotebookEnvironment.QuickRunVariable] = "1" };
+        new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Stop at the first failed cell, as Jupyter's "Run All" does (later cells are reported as not run).</summary>
     public bool StopAtFirstFailure { get; init; } = true;

@@ -7,7 +7,7 @@ namespace Studying.DeepLearning.Classification;
 /// <summary>Everything the quick run of chapter 3 computes, as plain data; <see cref="Figures"/> holds its charts.</summary>
 /// <param name="Lesson">Notebook 3-1: sigmoid, softmax, logistic regression and the small MLPs.</param>
 /// <param name="Tables">Notebook 3-2: an MLP on each bundled table, evaluated on held-out test rows.</param>
-/// <param name="Images">Notebook 3-3: softmax regression, MLP and CNN on a Fashion-MNIST subset, official test set.</param>
+/// <param name="Images">Notebook 3-4: softmax regression, MLP and CNN on a Fashion-MNIST subset, official test set.</param>
 public sealed record ClassificationReport(LogisticRegressionReport Lesson, IReadOnlyList<ExperimentResult> Tables, IReadOnlyList<ExperimentResult> Images)
 {
     /// <summary>The chapter's charts by file-friendly name (<c>sigmoid_plot</c> and <c>fashion-mnist-samples</c> are README pictures).</summary>

@@ -8,7 +8,7 @@ namespace Studying.DeepLearning.Classification;
 
 /// <summary>
 /// A fully connected classifier: flatten, then for each hidden size Linear → (BatchNorm1d) → ReLU → (Dropout), then a
-/// last Linear to the classes. It returns LOGITS — no ReLU on the last layer (the original 3-3 clipped its logits at
+/// last Linear to the classes. It returns LOGITS — no ReLU on the last layer (the original course's 3-3 clipped its logits at
 /// zero) and no softmax (cross-entropy applies log-softmax itself).
 /// </summary>
 /// <remarks>

@@ -14,32 +14,32 @@ namespace Studying.DeepLearning.TorchBasics;
 /// <param name="Passed">Whether it passed the tolerance.</param>
 public sealed record GradientCheckSummary(string Function, string Gradient, double MaxAbsoluteError, bool Passed);
 
-/// <summary>Notebook 2-2's two models trained from the same start.</summary>
+/// <summary>Notebook 2-3's two models trained from the same start.</summary>
 /// <param name="ParameterCount">Trainable values in the model (2).</param>
 /// <param name="CustomModule">The run of <see cref="LinearRegressionModule"/>.</param>
 /// <param name="Sequential">The run of the <c>nn.Sequential</c> model, started from the same weights.</param>
 public sealed record ModuleComparison(long ParameterCount, ModuleTrainingRun CustomModule, ModuleTrainingRun Sequential);
 
-/// <summary>Notebook 2-3(a): a two-layer network's backward pass by hand against autograd.</summary>
+/// <summary>Notebook 2-4(a): a two-layer network's backward pass by hand against autograd.</summary>
 /// <param name="Activation">The hidden nonlinearity.</param>
 /// <param name="Hand">The pass by hand: every node's value and gradient (the graph table).</param>
 /// <param name="MaxDifferenceFromAutograd">Largest |hand − autograd| over all values and gradients.</param>
 public sealed record BackpropComparison(HiddenActivation Activation, BackpropPass Hand, double MaxDifferenceFromAutograd);
 
-/// <summary>Notebook 2-3(b): the quadratic model with the fixed and the buggy update.</summary>
+/// <summary>Notebook 2-4(b): the quadratic model with the fixed and the buggy update.</summary>
 /// <param name="AsOriginal">Fixed update, the original's 10 epochs.</param>
 /// <param name="BugAsOriginal">The original's buggy update, 10 epochs.</param>
 /// <param name="Fixed">Fixed update, run to convergence.</param>
 /// <param name="Bug">Buggy update, same length.</param>
 public sealed record QuadraticComparison(QuadraticTrainingRun AsOriginal, QuadraticTrainingRun BugAsOriginal, QuadraticTrainingRun Fixed, QuadraticTrainingRun Bug);
 
-/// <summary>Everything the autograd lesson (notebooks 2-1 to 2-3) computes; <see cref="Figures"/> holds its charts.</summary>
+/// <summary>Everything the autograd lesson (notebooks 2-2 to 2-4) computes; <see cref="Figures"/> holds its charts.</summary>
 /// <param name="GradientChecks">Autograd and hand-written gradients against finite differences.</param>
-/// <param name="ZeroedGradients">2-1 as the original: w.grad zeroed after every update.</param>
-/// <param name="AccumulatedGradients">2-1 forgetting to zero w.grad.</param>
-/// <param name="Modules">2-2: custom module and Sequential.</param>
-/// <param name="Backprop">2-3(a): backpropagation by hand.</param>
-/// <param name="Quadratic">2-3(b): the quadratic model, fixed and as the original.</param>
+/// <param name="ZeroedGradients">2-2 as the original: w.grad zeroed after every update.</param>
+/// <param name="AccumulatedGradients">2-2 forgetting to zero w.grad.</param>
+/// <param name="Modules">2-3: custom module and Sequential.</param>
+/// <param name="Backprop">2-4(a): backpropagation by hand.</param>
+/// <param name="Quadratic">2-4(b): the quadratic model, fixed and as the original.</param>
 public sealed record AutogradReport(IReadOnlyList<GradientCheckSummary> GradientChecks, ManualTrainingRun ZeroedGradients, ManualTrainingRun AccumulatedGradients,
     ModuleComparison Modules, BackpropComparison Backprop, QuadraticComparison Quadratic)
 {
@@ -48,7 +48,7 @@ public sealed record AutogradReport(IReadOnlyList<GradientCheckSummary> Gradient
     public IReadOnlyDictionary<string, Figure> Figures { get; init; } = new Dictionary<string, Figure>();
 }
 
-/// <summary>Runs the autograd lesson (notebooks 2-1, 2-2, 2-3) end to end, for the CLI and the notebooks.</summary>
+/// <summary>Runs the autograd lesson (notebooks 2-2, 2-3, 2-4) end to end, for the CLI and the notebooks.</summary>
 public static class AutogradLesson
 {
     /// <summary>Epochs of the long quadratic runs (enough for the fixed update to reach w1 = 1, w2 = 2, b = 5 to 3 decimals).</summary>
@@ -70,20 +70,20 @@ public static class AutogradLesson
         var zeroed = ManualAutogradTraining.Train(x, y, new ManualTrainingOptions(), cancellationToken);
         var accumulated = ManualAutogradTraining.Train(x, y, new ManualTrainingOptions(ZeroGradients: false), cancellationToken);
         (figures["zero-grad-weights"], figures["zero-grad-gradients"]) = AutogradCharts.ZeroGrad(zeroed, accumulated);
-        progress?.Report(string.Create(inv, $"2-1 predict(4): {zeroed.PredictionBefore} → {zeroed.PredictionAfter:F4} zeroing w.grad; {accumulated.PredictionAfter:F4} without zeroing"));
+        progress?.Report(string.Create(inv, $"2-2 predict(4): {zeroed.PredictionBefore} → {zeroed.PredictionAfter:F4} zeroing w.grad; {accumulated.PredictionAfter:F4} without zeroing"));
 
         var modules = Modules(x, y, cancellationToken);
-        figures["module-loss"] = LossCharts.LossByStep("2-2: loss of the custom module and nn.Sequential (same start)",
+        figures["module-loss"] = LossCharts.LossByStep("2-3: loss of the custom module and nn.Sequential (same start)",
             ("custom nn.Module", modules.CustomModule.Losses), ("nn.Sequential", modules.Sequential.Losses));
-        progress?.Report(string.Create(inv, $"2-2 predict(4) = {modules.CustomModule.PredictionAtFour:F4} (custom module), {modules.Sequential.PredictionAtFour:F4} (Sequential)"));
+        progress?.Report(string.Create(inv, $"2-3 predict(4) = {modules.CustomModule.PredictionAtFour:F4} (custom module), {modules.Sequential.PredictionAtFour:F4} (Sequential)"));
 
         var backprop = Backprop();
         figures["backprop-gradients"] = AutogradCharts.GradientNorms(backprop.Hand);
-        progress?.Report($"2-3 backprop by hand vs autograd: max difference {backprop.MaxDifferenceFromAutograd:G2}");
+        progress?.Report($"2-4 backprop by hand vs autograd: max difference {backprop.MaxDifferenceFromAutograd:G2}");
 
         var quadratic = Quadratic(cancellationToken);
         figures["quadratic-loss"] = AutogradCharts.QuadraticLoss(("fixed update", quadratic.Fixed), ("original's bug (w2 = w1 − …)", quadratic.Bug));
-        progress?.Report(string.Create(inv, $"2-3 quadratic, predict(4) after 10 epochs: {quadratic.AsOriginal.PredictionAtFour:F3} fixed, {quadratic.BugAsOriginal.PredictionAtFour:F3} with the bug; after {QuadraticConvergenceEpochs} epochs: fixed w = ({quadratic.Fixed.Final.W1:F3}, {quadratic.Fixed.Final.W2:F3}, {quadratic.Fixed.Final.Bias:F3}), predict(4) = {quadratic.Fixed.PredictionAtFour:F3}; bug ({quadratic.Bug.Final.W1:F3}, {quadratic.Bug.Final.W2:F3}, {quadratic.Bug.Final.Bias:F3}), loss stuck at {quadratic.Bug.Final.Loss:G3}"));
+        progress?.Report(string.Create(inv, $"2-4 quadratic, predict(4) after 10 epochs: {quadratic.AsOriginal.PredictionAtFour:F3} fixed, {quadratic.BugAsOriginal.PredictionAtFour:F3} with the bug; after {QuadraticConvergenceEpochs} epochs: fixed w = ({quadratic.Fixed.Final.W1:F3}, {quadratic.Fixed.Final.W2:F3}, {quadratic.Fixed.Final.Bias:F3}), predict(4) = {quadratic.Fixed.PredictionAtFour:F3}; bug ({quadratic.Bug.Final.W1:F3}, {quadratic.Bug.Final.W2:F3}, {quadratic.Bug.Final.Bias:F3}), loss stuck at {quadratic.Bug.Final.Loss:G3}"));
 
         return new AutogradReport(checks, zeroed, accumulated, modules, backprop, quadratic) { Figures = figures };
     }

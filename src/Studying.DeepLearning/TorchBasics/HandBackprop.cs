@@ -24,7 +24,7 @@ public sealed record BackpropPass(double Loss, IReadOnlyList<GraphNode> Graph)
 }
 
 /// <summary>
-/// Notebook 2-3(a): backpropagation written out with the chain rule for x → Linear(d, h) → σ → Linear(h, 1),
+/// Notebook 2-4(a): backpropagation written out with the chain rule for x → Linear(d, h) → σ → Linear(h, 1),
 /// L = mean (ŷ − y)², in plain C# (no autograd), and the same graph evaluated by TorchSharp autograd so the two
 /// can be compared node by node.
 /// </summary>

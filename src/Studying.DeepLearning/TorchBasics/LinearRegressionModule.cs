@@ -7,7 +7,7 @@ using Studying.DeepLearning.Training;
 namespace Studying.DeepLearning.TorchBasics;
 
 /// <summary>
-/// Notebook 2-2's model as a TorchSharp module: one <c>nn.Linear(1, 1)</c>, so ŷ = w·x + b. The constructor calls
+/// Notebook 2-3's model as a TorchSharp module: one <c>nn.Linear(1, 1)</c>, so ŷ = w·x + b. The constructor calls
 /// <c>RegisterComponents()</c>, which makes the layer's weight and bias the module's parameters (without it,
 /// <c>parameters()</c> would be empty and the optimiser would train nothing).
 /// </summary>

@@ -40,7 +40,7 @@ public sealed record ManualTrainingRun(ManualTrainingOptions Options, IReadOnlyL
 }
 
 /// <summary>
-/// Notebook 2-1: ŷ = x·w with a single weight w that <c>requires_grad</c>; the squared error's gradient comes from
+/// Notebook 2-2: ŷ = x·w with a single weight w that <c>requires_grad</c>; the squared error's gradient comes from
 /// <c>loss.backward()</c>, and the update <c>w -= η·w.grad</c> is made by hand under <c>no_grad()</c>, one sample at a
 /// time. Computed in float64 (the original used float32, hence its 7.804863929… against our 7.804863933…).
 /// </summary>

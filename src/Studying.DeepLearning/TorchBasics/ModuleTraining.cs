@@ -28,7 +28,7 @@ public sealed record ModuleTrainingRun(ModuleTrainingOptions Options, IReadOnlyL
     IReadOnlyList<double> FinalParameters, IReadOnlyList<double> Losses, double PredictionAtFour, Divergence? Divergence);
 
 /// <summary>
-/// Notebook 2-2: a model as an <c>nn.Module</c>, trained with <c>MSELoss</c> and <c>optim.SGD</c> — the
+/// Notebook 2-3: a model as an <c>nn.Module</c>, trained with <c>MSELoss</c> and <c>optim.SGD</c> — the
 /// zero_grad / forward / loss / backward / step loop every later chapter uses. Works for any module mapping
 /// [n, 1] to [n, 1], such as <see cref="LinearRegressionModule"/> or <see cref="CreateSequential"/>'s model.
 /// </summary>

@@ -48,7 +48,7 @@ public sealed record QuadraticTrainingRun(QuadraticTrainingOptions Options, IRea
 }
 
 /// <summary>
-/// Notebook 2-3(b): ŷ = w1·x + w2·x² + b with three tensors that require gradients, per-sample squared error,
+/// Notebook 2-4(b): ŷ = w1·x + w2·x² + b with three tensors that require gradients, per-sample squared error,
 /// <c>backward()</c>, and a manual SGD update of each parameter — fixed (each with its own gradient) or as the
 /// original wrote it (see <see cref="QuadraticUpdateRule.OriginalBug"/>). Float64.
 /// </summary>

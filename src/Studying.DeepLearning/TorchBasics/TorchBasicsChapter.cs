@@ -5,10 +5,10 @@ using Studying.DeepLearning.Infrastructure;
 namespace Studying.DeepLearning.TorchBasics;
 
 /// <summary>Everything chapter 2 computes, as plain data; <see cref="Figures"/> holds its charts.</summary>
-/// <param name="Autograd">Notebooks 2-1 to 2-3: gradient checks, manual autograd training, modules, hand backprop.</param>
-/// <param name="Losses">Notebook 2-4: every loss against its closed form, and the extreme-logit table.</param>
-/// <param name="Optimizers">Notebook 2-4: the optimiser race, schedules and the from-scratch checks.</param>
-/// <remarks>Notebook 2-5's measurements (loaders, memory) are benchmarks and live in the Studying.DeepLearning.Benchmarks project.</remarks>
+/// <param name="Autograd">Notebooks 2-2 to 2-4: gradient checks, manual autograd training, modules, hand backprop.</param>
+/// <param name="Losses">Notebook 2-5: every loss against its closed form, and the extreme-logit table.</param>
+/// <param name="Optimizers">Notebook 2-5: the optimiser race, schedules and the from-scratch checks.</param>
+/// <remarks>Notebook 2-6's measurements (loaders, memory) are benchmarks and live in the Studying.DeepLearning.Benchmarks project.</remarks>
 public sealed record TorchBasicsReport(AutogradReport Autograd, LossGalleryReport Losses, OptimizerRaceReport Optimizers)
 {
     /// <summary>The chapter's charts by file-friendly name.</summary>
@@ -16,7 +16,7 @@ public sealed record TorchBasicsReport(AutogradReport Autograd, LossGalleryRepor
     public IReadOnlyDictionary<string, Figure> Figures { get; init; } = new Dictionary<string, Figure>();
 }
 
-/// <summary>Runs chapter 2 end to end, as the CLI's <c>basics</c> command does (about 10 s on 2 cores; the CLI adds notebook 2-5's loader and memory measurements).</summary>
+/// <summary>Runs chapter 2 end to end, as the CLI's <c>basics</c> command does (about 10 s on 2 cores; the CLI adds notebook 2-6's loader and memory measurements).</summary>
 public static class TorchBasicsChapter
 {
     /// <summary>Runs every section and gathers their charts.</summary>

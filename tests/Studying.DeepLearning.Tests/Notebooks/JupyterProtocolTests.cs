@@ -73,7 +73,7 @@ public sealed partial class JupyterProtocolTests(PrivateJupyter jupyter, ITestOu
     [JupyterFact]
     public async Task Chapter2_Autograd_RunsThroughJupyter()
     {
-        var notebook = await ExecuteAsync("2-1.TorchSharp_Autograd.ipynb");
+        var notebook = await ExecuteAsync("2-2.TorchSharp_Autograd.ipynb");
 
         // L = Σ w²·x at w = 3, x = [1, 2, 3]: dL/dw = 2w·Σx = 36.
         AssertShows(notebook.CellWith("L.backward();"), 36);
