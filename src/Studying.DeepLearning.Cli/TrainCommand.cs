@@ -22,32 +22,36 @@ internal sealed class TrainSettings : CommandSettings
     public string Dataset { get; init; } = "fashion-mnist";
 
     [CommandOption("--epochs <N>")]
-    [Description("Training epochs. Default: 10")]
-    public int Epochs { get; init; } = 10;
+    [Description("Training epochs. Default: the model's recipe (softmax 10, mlp 15, cnn 10, resnet/plain 30).")]
+    public int? Epochs { get; init; }
 
     [CommandOption("--batch-size <N>")]
-    [Description("Samples per batch. Default: 128")]
-    public int BatchSize { get; init; } = 128;
+    [Description("Samples per batch. Default: the model's recipe (128).")]
+    public int? BatchSize { get; init; }
 
     [CommandOption("--lr <RATE>")]
-    [Description("Learning rate. Default: 0.001")]
-    public double LearningRate { get; init; } = 1e-3;
+    [Description("Learning rate. Default: the model's recipe (softmax, mlp 0.001; cnn 0.002; resnet/plain 0.1).")]
+    public double? LearningRate { get; init; }
 
     [CommandOption("--optimizer <NAME>")]
-    [Description("adam, adamw, sgd, momentum or nesterov. Default: adam")]
-    public string Optimizer { get; init; } = "adam";
+    [Description("adam, adamw, sgd, momentum or nesterov. Default: the model's recipe (adam; momentum for resnet/plain).")]
+    public string? Optimizer { get; init; }
 
     [CommandOption("--weight-decay <X>")]
-    [Description("Weight decay. Default: 0")]
-    public double WeightDecay { get; init; }
+    [Description("Weight decay. Default: the model's recipe (0; 5e-4 for resnet/plain).")]
+    public double? WeightDecay { get; init; }
 
     [CommandOption("--schedule <NAME>")]
-    [Description("constant, step or cosine learning rate per epoch. Default: constant")]
-    public string Schedule { get; init; } = "constant";
+    [Description("constant, step or cosine learning rate per epoch. Default: the model's recipe (cosine).")]
+    public string? Schedule { get; init; }
 
     [CommandOption("--augment")]
-    [Description("Random crop (zero padding) and horizontal flip, decided per image.")]
+    [Description("Random crop (zero padding) and horizontal flip, decided per image. Default: the model's recipe (on for resnet/plain).")]
     public bool Augment { get; init; }
+
+    [CommandOption("--no-augment")]
+    [Description("No augmentation, even where the model's recipe has it.")]
+    public bool NoAugment { get; init; }
 
     [CommandOption("--patience <N>")]
     [Description("Early stopping: epochs without a better validation loss before stopping.")]
@@ -101,13 +105,14 @@ internal sealed class TrainSettings : CommandSettings
         () => OptionChecks.OneOf("--dataset", Dataset, ClassificationExperiment.Datasets),
         () => Tables.Contains(Dataset.ToLowerInvariant()) && !ClassifierModels.TableNames.Contains(Model.ToLowerInvariant())
             ? $"--model {Model} takes images; for the table '{Dataset}' choose one of: {string.Join(", ", ClassifierModels.TableNames)}." : null,
-        () => OptionChecks.OneOf("--optimizer", Optimizer, Optimizers),
-        () => OptionChecks.OneOf("--schedule", Schedule, Schedules),
+        () => Optimizer is null ? null : OptionChecks.OneOf("--optimizer", Optimizer, Optimizers),
+        () => Schedule is null ? null : OptionChecks.OneOf("--schedule", Schedule, Schedules),
         () => OptionChecks.Range("--epochs", Epochs, 1, 10_000),
         () => OptionChecks.Range("--batch-size", BatchSize, 1, 65_536),
         // Any finite positive rate is the user's to try: a huge one ends in the trainer's divergence message, exit 1.
-        () => OptionChecks.Range("--lr", LearningRate, 0, double.MaxValue, minExclusive: true),
-        () => OptionChecks.Range("--weight-decay", WeightDecay, 0, 1e6),
+        () => LearningRate is { } lr ? OptionChecks.Range("--lr", lr, 0, double.MaxValue, minExclusive: true) : null,
+        () => WeightDecay is { } wd ? OptionChecks.Range("--weight-decay", wd, 0, 1e6) : null,
+        () => Augment && NoAugment ? "--augment and --no-augment contradict each other; give at most one." : null,
         () => OptionChecks.Range("--patience", Patience, 1, 10_000),
         () => OptionChecks.Range("--train-limit", TrainLimit, 10, int.MaxValue),
         () => Data is "" ? "--data is empty; give the folder that holds the data set's files." : null,
@@ -127,15 +132,20 @@ internal sealed class TrainCommand : Command<TrainSettings>
         // Names are accepted case-insensitively (as the library's model factories do) and reported in lower case.
         var model = settings.Model.Trim().ToLowerInvariant();
         var chapter4 = ResNetModels.AllNames.Contains(model);
-        var options = new ExperimentOptions(model, settings.Dataset.Trim().ToLowerInvariant(), settings.Epochs, settings.BatchSize, settings.LearningRate, settings.Seed)
+        // Every option not given comes from the model's recipe (its best measured settings).
+        var recipe = TrainingRecipe.For(model);
+        var options = new ExperimentOptions(model, settings.Dataset.Trim().ToLowerInvariant(), settings.Epochs ?? recipe.Epochs,
+            settings.BatchSize ?? recipe.BatchSize, settings.LearningRate ?? recipe.LearningRate, settings.Seed)
         {
             DataFolder = settings.Data,
-            Optimizer = ParseOptimizer(settings.Optimizer),
-            WeightDecay = settings.WeightDecay,
-            Schedule = Enum.TryParse<ScheduleKind>(settings.Schedule, ignoreCase: true, out var schedule)
-                ? schedule
-                : throw new UsageException($"--schedule: unknown name '{settings.Schedule}'; choose constant, step or cosine."),
-            Augment = settings.Augment,
+            Optimizer = settings.Optimizer is { } optimizer ? ParseOptimizer(optimizer) : recipe.Optimizer,
+            WeightDecay = settings.WeightDecay ?? recipe.WeightDecay,
+            Schedule = settings.Schedule is null
+                ? recipe.Schedule
+                : Enum.TryParse<ScheduleKind>(settings.Schedule, ignoreCase: true, out var schedule)
+                    ? schedule
+                    : throw new UsageException($"--schedule: unknown name '{settings.Schedule}'; choose constant, step or cosine."),
+            Augment = settings.Augment || (recipe.Augment && !settings.NoAugment),
             Patience = settings.Patience,
             TrainLimit = settings.TrainLimit,
             CheckpointFolder = settings.Checkpoints,

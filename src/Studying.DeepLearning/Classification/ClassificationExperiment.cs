@@ -94,6 +94,12 @@ public sealed record ExperimentResult(string Model, string Dataset, long Paramet
     /// <summary>The per-epoch history (also inside <see cref="Training"/>), at the top level for quick reading.</summary>
     public IReadOnlyList<EpochRecord> History => Training.History.Epochs;
 
+    /// <summary>The training settings used (epochs, batch size, optimiser, learning rate, weight decay, schedule, augmentation).</summary>
+    public TrainingRecipe? Settings { get; init; }
+
+    /// <summary>The seed of weights, splits, shuffling and augmentation.</summary>
+    public int Seed { get; init; }
+
     /// <summary>The data files read (full paths, sizes, SHA-256); empty for the tables bundled with the library.</summary>
     public IReadOnlyList<DataFile> DataFiles { get; init; } = [];
 
@@ -160,6 +166,8 @@ public static class ClassificationExperiment
         {
             Figures = figures,
             DataFiles = dataFiles,
+            Settings = new TrainingRecipe(options.Epochs, options.BatchSize, options.LearningRate, options.Optimizer, options.WeightDecay, options.Schedule, options.Augment),
+            Seed = options.Seed,
         };
     }
 
