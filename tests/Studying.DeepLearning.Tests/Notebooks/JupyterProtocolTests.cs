@@ -86,8 +86,9 @@ public sealed partial class JupyterProtocolTests(PrivateJupyter jupyter, ITestOu
     {
         var notebook = await ExecuteAsync("3-1.Logistic_Regression.ipynb");
 
-        // The printed weight and bias determine the printed boundary and probabilities: −b/w and σ(w·h + b).
-        var run = Values(notebook.CellWith("run.DecisionBoundary"));
+        // The hand-written logistic regression: the printed weight and bias determine the printed boundary and
+        // probabilities, −b/w and σ(w·h + b).
+        var run = Values(notebook.CellWith("DecisionBoundary = -fit.Bias / fit.Weight"));
         double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
         var (w, b) = (run["Weight"], run["Bias"]);
         Assert.Equal(-b / w, run["DecisionBoundary"], 1e-6);
@@ -95,10 +96,15 @@ public sealed partial class JupyterProtocolTests(PrivateJupyter jupyter, ITestOu
         Assert.Equal(Sigmoid((7 * w) + b), run["PassAt7h"], 1e-6);
         Assert.InRange(run["DecisionBoundary"], 1, 6);
 
-        // softmax([2, 1, 0.1]) = e^z / Σe^z, shown to 4 significant digits.
+        // The stable softmax of [2, 1, 0.1] = e^z / Σe^z, shown to 5 significant digits; the naive one overflows at [1000, 999, 998].
         double[] logits = [2, 1, 0.1];
-        var softmax = logits.Select(z => (Math.Exp(z) / logits.Sum(Math.Exp)).ToString("G4", CultureInfo.InvariantCulture));
-        Assert.Contains($"Logits = 2, 1, 0.1, Softmax = {string.Join(", ", softmax)},", notebook.CellWith("lesson.Softmax.Select(").Text, StringComparison.Ordinal);
+        var softmax = logits.Select(z => (Math.Exp(z) / logits.Sum(Math.Exp)).ToString("G5", CultureInfo.InvariantCulture));
+        var softmaxCell = notebook.CellWith("Tensor NaiveSoftmax(Tensor z)").Text;
+        Assert.Contains($"stable [{string.Join(", ", softmax)}]", softmaxCell, StringComparison.Ordinal);
+        Assert.Contains("naive [NaN, NaN, NaN]", softmaxCell, StringComparison.Ordinal);
+
+        // The hand-written loop and the Trainer end with the same weights, bit for bit.
+        Assert.Contains("max |W(our loop) − W(Trainer)| = 0, max |b − b| = 0", notebook.CellWith("var fitted = Trainer.Fit(").Text, StringComparison.Ordinal);
     }
 
     [JupyterFact]
