@@ -14,7 +14,7 @@ namespace Studying.DeepLearning.Cli;
 internal sealed class TrainSettings : CommandSettings
 {
     [CommandOption("--model <NAME>")]
-    [Description("softmax, mlp, cnn, or a chapter-4 network: resnet20 … resnet110, plain20 … plain110, cifar-resnet18, resnet18 … resnet152, inception (tables: softmax or mlp). Default: cnn")]
+    [Description("softmax, mlp, cnn, lenet, or a chapter-4 network: resnet20 … resnet110, plain20 … plain110, cifar-resnet18, resnet18 … resnet152, inception (tables: softmax or mlp). Default: cnn")]
     public string Model { get; init; } = "cnn";
 
     [CommandOption("--dataset <NAME>")]

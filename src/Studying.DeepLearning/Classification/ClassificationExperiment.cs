@@ -10,7 +10,7 @@ using Studying.DeepLearning.Training;
 namespace Studying.DeepLearning.Classification;
 
 /// <summary>What to train on what: the options of <see cref="ClassificationExperiment.Run"/> and of <c>studydl train</c>.</summary>
-/// <param name="Model">"softmax", "mlp" or "cnn" (tabular data sets take "softmax" or "mlp").</param>
+/// <param name="Model">"softmax", "mlp", "cnn" or "lenet" (tabular data sets take "softmax" or "mlp").</param>
 /// <param name="Dataset">One of <see cref="ClassificationExperiment.Datasets"/>.</param>
 /// <param name="Epochs">Training epochs; at least one.</param>
 /// <param name="BatchSize">Samples per batch; at least one.</param>

@@ -11,15 +11,16 @@ namespace Studying.DeepLearning.Classification;
 /// </summary>
 public static class ClassifierModels
 {
-    /// <summary>The image model names <see cref="Create"/> accepts: "softmax", "mlp", "cnn".</summary>
-    public static IReadOnlyList<string> Names { get; } = ["softmax", "mlp", "cnn"];
+    /// <summary>The image model names <see cref="Create"/> accepts: "softmax", "mlp", "cnn", "lenet".</summary>
+    public static IReadOnlyList<string> Names { get; } = ["softmax", "mlp", "cnn", "lenet"];
 
     /// <summary>The table model names <see cref="CreateForTable"/> accepts: "softmax", "mlp".</summary>
     public static IReadOnlyList<string> TableNames { get; } = ["softmax", "mlp"];
 
     /// <summary>
     /// An image classifier: "softmax" → <see cref="SoftmaxRegression"/>; "mlp" → <see cref="MultilayerPerceptron"/>
-    /// 256-128-100 with dropout 0.2; "cnn" → <see cref="SmallCnn"/>. Initialised by TorchSharp's defaults, seeded by
+    /// 256-128-100 with dropout 0.2; "cnn" → <see cref="SmallCnn"/>; "lenet" → <see cref="LeNet5"/> (sigmoid and
+    /// average pooling, as d2l.ai's LeNet; notebook 3-3). Initialised by TorchSharp's defaults, seeded by
     /// <c>torch.random.manual_seed</c>.
     /// </summary>
     /// <param name="name">One of <see cref="Names"/> (case-insensitive).</param>
@@ -41,6 +42,7 @@ public static class ClassifierModels
             "softmax" => new SoftmaxRegression(features, classes),
             "mlp" => new MultilayerPerceptron(features, MultilayerPerceptron.BenchmarkHiddenSizes, classes, dropout: 0.2),
             "cnn" => new SmallCnn(inputChannels, imageSize.Height, imageSize.Width, classes),
+            "lenet" => new LeNet5(inputChannels, imageSize.Height, imageSize.Width, classes),
             _ => throw new ArgumentException($"Unknown image model '{name}'; valid names are: {string.Join(", ", Names)}.", nameof(name)),
         };
     }

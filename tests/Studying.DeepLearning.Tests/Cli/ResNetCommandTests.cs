@@ -62,7 +62,7 @@ public sealed class ResNetCommandTests : IDisposable
 
     [Theory]
     [InlineData("resnet18", "needs images of at least 32×32 pixels, but fashion-mnist")]
-    [InlineData("resnet21", "--model: unknown name 'resnet21'; choose one of: softmax, mlp, cnn, resnet18")]
+    [InlineData("resnet21", "--model: unknown name 'resnet21'; choose one of: softmax, mlp, cnn, lenet, resnet18")]
     public async Task Train_WithAModelThatCannotTakeTheData_FailsWithAMessage(string model, string expected)
     {
         var (exitCode, _, stderr) = await StudydlProcess.RunAsync("train", "--model", model, "--train-limit", "100", "--epochs", "1", "--out", _out);
