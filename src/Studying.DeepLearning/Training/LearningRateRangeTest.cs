@@ -157,8 +157,8 @@ public static class LearningRateRangeTest
                 foreach (var item in source.GetBatches(epoch, cancellationToken))
                 {
                     any = true;
-                    cancellationToken.ThrowIfCancellationRequested();
                     using var batch = item;
+                    cancellationToken.ThrowIfCancellationRequested();
                     var rate = RateAt(step, options.Steps, options.StartLearningRate, options.EndLearningRate);
                     foreach (var group in groups)
                         group.LearningRate = rate;

@@ -114,6 +114,18 @@ public sealed class LearningRateRangeTestTests
     }
 
     [Fact]
+    public void Cancelling_StopsTheTest_AndStillRestoresTheWeights()
+    {
+        using var model = new TinyMlp(4, 16, 3, seed: 7);
+        var before = Weights.Bits(model);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => LearningRateRangeTest.Run(model, Blobs(), new LearningRateRangeOptions { Device = CPU }, cancelled.Token));
+        Weights.AssertEqual(before, Weights.Bits(model));
+    }
+
+    [Fact]
     public void BadOptions_AndAWrongModel_AreRefusedWithAReason()
     {
         using var model = new TinyMlp(4, 16, 3, seed: 6);
