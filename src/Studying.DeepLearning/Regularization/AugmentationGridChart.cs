@@ -72,7 +72,7 @@ public static class AugmentationGridChart
         var what = source.Options.Augmentation is { } a
             ? $"pad {a.Padding} + random crop{(a.HorizontalFlip ? " + random flip" : "")}"
             : "no augmentation";
-        return new Figure($"{data.Name}: {rows} training images as epochs 1–{epochs} deliver them ({what})", new ImageTrace("augmented", width, height, rgb))
+        return new Figure($"{rows} training image{(rows == 1 ? "" : "s")} as epochs 1–{epochs} deliver them: {what}", new ImageTrace("augmented", width, height, rgb))
         {
             XAxis = new Axis { Ticks = ticks },
             YAxis = new Axis { Ticks = [] },
