@@ -3,6 +3,7 @@ using Studying.DeepLearning.GradientDescent;
 namespace Studying.DeepLearning.Tests.GradientDescent;
 
 [Trait("Tier", "unit")]
+[Collection(ImplicitScalarRace.Name)]
 public class GradientDescentChapterTests
 {
     private static readonly Lazy<GradientDescentReport> Report = new(() => GradientDescentChapter.Run());

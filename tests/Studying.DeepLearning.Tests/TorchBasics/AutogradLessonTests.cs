@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
 [Trait("Tier", "unit")]
+[Collection(ImplicitScalarRace.Name)]
 public class AutogradLessonTests(ITestOutputHelper output)
 {
     [Fact]

@@ -5,6 +5,7 @@ using Studying.DeepLearning.Training;
 namespace Studying.DeepLearning.Tests.TorchBasics;
 
 [Trait("Tier", "unit")]
+[Collection(ImplicitScalarRace.Name)]
 public class OptimizerRaceTests
 {
     private static readonly TestFunction Quadratic = TestFunction.IllConditionedQuadratic;
