@@ -102,6 +102,34 @@ public static class LayerStatistics
     }
 
     /// <summary>
+    /// The layer-by-layer geometric mean of several measurements of one architecture — the same network initialised
+    /// from several seeds, say: each statistic becomes exp(mean of its logarithms), the average that suits numbers
+    /// which shrink or grow by factors, and that one unlucky draw does not dominate. Layer numbers, names and types are
+    /// the first measurement's. A zero in any measurement makes that layer's mean zero; NaN stays NaN.
+    /// </summary>
+    /// <param name="measurements">At least one <see cref="Measure"/> result, all with the same layers in the same order.</param>
+    /// <exception cref="ArgumentException">No measurement, or measurements whose layers differ in number or name.</exception>
+    public static IReadOnlyList<LayerStatistic> GeometricMean(IReadOnlyList<IReadOnlyList<LayerStatistic>> measurements)
+    {
+        ArgumentNullException.ThrowIfNull(measurements);
+        if (measurements.Count == 0)
+            throw new ArgumentException("Give at least one measurement to average.", nameof(measurements));
+        var first = measurements[0];
+        foreach (var other in measurements.Skip(1))
+        {
+            if (other.Count != first.Count || !other.Select(l => l.Name).SequenceEqual(first.Select(l => l.Name)))
+                throw new ArgumentException($"The measurements do not have the same layers ({first.Count} layers: {string.Join(", ", first.Select(l => l.Name).Take(3))}, … against {other.Count}: {string.Join(", ", other.Select(l => l.Name).Take(3))}, …); average measurements of one architecture.", nameof(measurements));
+        }
+        double Mean(int layer, Func<LayerStatistic, double> value) => Math.Exp(measurements.Average(m => Math.Log(value(m[layer]))));
+        return [.. first.Select((l, i) => l with
+        {
+            ActivationStd = Mean(i, s => s.ActivationStd),
+            OutputGradientStd = Mean(i, s => s.OutputGradientStd),
+            WeightGradientNorm = Mean(i, s => s.WeightGradientNorm),
+        })];
+    }
+
+    /// <summary>
     /// One line per measured network against the layer number, on a logarithmic axis (where a constant factor per
     /// layer — a signal that shrinks or grows geometrically with depth — is a straight line).
     /// </summary>

@@ -134,6 +134,39 @@ public class LayerStatisticsTests
     }
 
     [Fact]
+    public void GeometricMean_AveragesTheLogarithmsLayerByLayer()
+    {
+        LayerStatistic[] a = [new(1, "fc1", "Linear", 1, 1e-6, 2), new(2, "fc2", "Linear", 0.5, 0.2, 0)];
+        LayerStatistic[] b = [new(1, "fc1", "Linear", 4, 1e-2, 8), new(2, "fc2", "Linear", 2, 0.2, 3)];
+
+        var mean = LayerStatistics.GeometricMean([a, b]);
+
+        Assert.Equal(["fc1", "fc2"], mean.Select(l => l.Name));
+        Assert.Equal([1, 2], mean.Select(l => l.Layer));
+        Assert.Equal(2, mean[0].ActivationStd, 12);
+        Assert.Equal(1e-4, mean[0].OutputGradientStd, 12);
+        Assert.Equal(4, mean[0].WeightGradientNorm, 12);
+        Assert.Equal(1, mean[1].ActivationStd, 12);
+        Assert.Equal(0.2, mean[1].OutputGradientStd, 12);
+        Assert.Equal(0, mean[1].WeightGradientNorm); // a zero anywhere makes the geometric mean zero
+        var single = LayerStatistics.GeometricMean([a]);
+        Assert.Equal(1e-6, single[0].OutputGradientStd, 1e-15); // one measurement is its own mean (up to exp(log) rounding)
+        Assert.Equal(0.5, single[1].ActivationStd, 12);
+    }
+
+    [Fact]
+    public void GeometricMean_OfDifferentArchitectures_IsRefused()
+    {
+        LayerStatistic[] a = [new(1, "fc1", "Linear", 1, 1, 1)];
+        LayerStatistic[] b = [new(1, "conv1", "Conv2d", 1, 1, 1)];
+        LayerStatistic[] c = [new(1, "fc1", "Linear", 1, 1, 1), new(2, "fc2", "Linear", 1, 1, 1)];
+
+        Assert.Throws<ArgumentException>(() => LayerStatistics.GeometricMean([a, b]));
+        Assert.Throws<ArgumentException>(() => LayerStatistics.GeometricMean([a, c]));
+        Assert.Throws<ArgumentException>(() => LayerStatistics.GeometricMean([]));
+    }
+
+    [Fact]
     public void Chart_DrawsOneLinePerNetwork_OnALogAxis()
     {
         LayerStatistic[] a = [new(1, "fc1", "Linear", 1, 0.1, 2), new(2, "fc2", "Linear", 0.5, 0.2, 3)];
