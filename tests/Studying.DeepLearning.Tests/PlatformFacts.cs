@@ -72,3 +72,29 @@ public sealed class LinuxTheoryAttribute : TheoryAttribute
             Skip = "Linux only (ELF files, /proc, glibc).";
     }
 }
+
+/// <summary>
+/// A fact that sends SIGINT (Ctrl+C) to a child process: it runs only on Linux and when this process does not ignore
+/// SIGINT. A non-interactive shell starts background jobs (<c>cmd &amp;</c>) with SIGINT ignored, and children inherit
+/// that, so from such a run Ctrl+C cannot be delivered at all and the test could only time out.
+/// </summary>
+public sealed class SigIntFactAttribute : FactAttribute
+{
+    /// <summary>Skips the test where SIGINT cannot reach a child process.</summary>
+    public SigIntFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux())
+            Skip = "Linux only (signals, /proc).";
+        else if (SigIntIgnored())
+            Skip = "SIGINT is ignored in this test process (started as a background job of a non-interactive shell), so Ctrl+C cannot reach the child; run the tests in the foreground.";
+    }
+
+    private static bool SigIntIgnored()
+    {
+        // /proc/self/status: "SigIgn:\t0000000000000002" — a hexadecimal mask, bit (signal − 1); SIGINT is 2.
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
+            && (mask & (1UL << 1)) != 0;
+    }
+}

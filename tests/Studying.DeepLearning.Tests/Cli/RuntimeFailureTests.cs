@@ -80,7 +80,7 @@ public sealed class RuntimeFailureTests : IDisposable
         Assert.Equal(expected, recorded);
     }
 
-    [Fact]
+    [SigIntFact]
     public async Task CtrlC_DuringTraining_OneLine_Exit130()
     {
         var data = GoodData();
