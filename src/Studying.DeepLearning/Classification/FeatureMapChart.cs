@@ -39,8 +39,7 @@ public static class FeatureMapChart
 
         var width = Border + grids.Sum(g => g.Width + Border);
         var height = Border + grids.Max(g => g.Height) + Border;
-        var rgb = new byte[width * height * 3];
-        Array.Fill(rgb, (byte)255);
+        var canvas = new ImageCanvas(width, height);
         var ticks = new List<(double, string)>();
         var left = Border;
         foreach (var (label, h, w, values) in grids)
@@ -55,15 +54,15 @@ public static class FeatureMapChart
                 {
                     var v = values[y * w + x];
                     var grey = scale == 0 ? 0 : signed ? 127.5 + 127.5 * v / scale : 255 * (v - min) / scale;
-                    var at = ((Border + y) * width + left + x) * 3;
-                    rgb[at] = rgb[at + 1] = rgb[at + 2] = (byte)Math.Clamp(Math.Round(grey), 0, 255);
+                    var level = (byte)Math.Clamp(Math.Round(grey), 0, 255);
+                    canvas.Set(left + x, Border + y, level, level, level);
                 }
             }
             ticks.Add((left + w / 2.0, label));
             left += w + Border;
         }
 
-        return new Figure(title, new ImageTrace(title, width, height, rgb))
+        return new Figure(title, canvas.ToTrace(title))
         {
             XAxis = new Axis { Ticks = ticks },
             YAxis = new Axis { Ticks = [] },

@@ -39,33 +39,19 @@ public static class ImageGalleryChart
                 throw new ArgumentOutOfRangeException(nameof(indices), indices[i], $"Image {i} of the gallery is {indices[i]}, outside the {data.Count} images of {data.Name}.");
         }
 
-        var cellW = data.Width + border;
-        int width = indices.Count * cellW + border, height = data.Height + 2 * border;
-        var rgb = new byte[width * height * 3];
-        Array.Fill(rgb, (byte)255);
-        var plane = data.Height * data.Width;
+        var grid = new TileGrid(indices.Count, 1, data.Width, data.Height, border);
+        var canvas = grid.NewCanvas();
         for (var k = 0; k < indices.Count; k++)
-        {
-            var offset = indices[k] * data.ImageSize;
-            for (var y = 0; y < data.Height; y++)
-            {
-                for (var x = 0; x < data.Width; x++)
-                {
-                    var at = ((border + y) * width + border + k * cellW + x) * 3;
-                    for (var c = 0; c < 3; c++)
-                        rgb[at + c] = data.Pixels[offset + (data.Channels == 1 ? 0 : c * plane) + y * data.Width + x];
-                }
-            }
-        }
+            canvas.Paste(data.Pixels.AsSpan(indices[k] * data.ImageSize, data.ImageSize), data.Channels, data.Height, data.Width, grid.Left(k), grid.Top(0));
 
-        var ticks = Enumerable.Range(0, indices.Count).Select(k => (border + k * cellW + data.Width / 2.0, captions[k])).ToArray();
+        var ticks = Enumerable.Range(0, indices.Count).Select(k => (grid.Centre(k), captions[k])).ToArray();
         var lines = captions.Max(c => c.Split("<br>").Length);
-        return new Figure(title, new ImageTrace(data.Name, width, height, rgb))
+        return new Figure(title, canvas.ToTrace(data.Name))
         {
             XAxis = new Axis { Ticks = ticks },
             YAxis = new Axis { Ticks = [] },
             Width = Math.Max(600, indices.Count * 100),
-            Height = 100 + 100 * indices.Count * height / width + 18 * lines + 60,
+            Height = 100 + 100 * indices.Count * grid.Height / grid.Width + 18 * lines + 60,
         };
     }
 }

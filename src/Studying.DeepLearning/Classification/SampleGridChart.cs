@@ -39,35 +39,21 @@ public static class SampleGridChart
                 throw new ArgumentException($"{data.Name} has only {chosen[k].Count} images of class '{data.ClassNames[k]}'; the grid needs {perClass}.", nameof(data));
         }
 
-        int cellW = data.Width + border, cellH = data.Height + border;
-        int width = classes * cellW + border, height = perClass * cellH + border;
-        var rgb = new byte[width * height * 3];
-        Array.Fill(rgb, (byte)255);
-        var plane = data.Height * data.Width;
+        var grid = new TileGrid(classes, perClass, data.Width, data.Height, border);
+        var canvas = grid.NewCanvas();
         for (var k = 0; k < classes; k++)
         {
             for (var r = 0; r < perClass; r++)
-            {
-                var offset = chosen[k][r] * data.ImageSize;
-                for (var y = 0; y < data.Height; y++)
-                {
-                    for (var x = 0; x < data.Width; x++)
-                    {
-                        var at = ((border + r * cellH + y) * width + border + k * cellW + x) * 3;
-                        for (var c = 0; c < 3; c++)
-                            rgb[at + c] = data.Pixels[offset + (data.Channels == 1 ? 0 : c * plane) + y * data.Width + x];
-                    }
-                }
-            }
+                canvas.Paste(data.Pixels.AsSpan(chosen[k][r] * data.ImageSize, data.ImageSize), data.Channels, data.Height, data.Width, grid.Left(k), grid.Top(r));
         }
 
-        var ticks = Enumerable.Range(0, classes).Select(k => (border + k * cellW + data.Width / 2.0, data.ClassNames[k])).ToArray();
-        return new Figure($"{data.Name}: {perClass} samples of each class", new ImageTrace(data.Name, width, height, rgb))
+        var ticks = Enumerable.Range(0, classes).Select(k => (grid.Centre(k), data.ClassNames[k])).ToArray();
+        return new Figure($"{data.Name}: {perClass} samples of each class", canvas.ToTrace(data.Name))
         {
             XAxis = new Axis { Ticks = ticks },
             YAxis = new Axis { Ticks = [] },
-            Width = Math.Max(600, width * 3),
-            Height = Math.Max(300, height * 3 + 120),
+            Width = Math.Max(600, grid.Width * 3),
+            Height = Math.Max(300, grid.Height * 3 + 120),
         };
     }
 }

@@ -45,30 +45,31 @@ public static class WeightPicturesChart
         var classes = classNames.Count;
         columns = Math.Min(columns, classes);
         var rows = (classes + columns - 1) / columns;
-        int cellW = width + border, cellH = height + border, imageW = columns * cellW + border, imageH = rows * cellH + border;
-        var rgb = new byte[imageW * imageH * 3];
-        Array.Fill(rgb, (byte)255);
+        var grid = new TileGrid(columns, rows, width, height, border);
+        var canvas = grid.NewCanvas();
         for (var k = 0; k < classes; k++)
         {
-            int left = border + k % columns * cellW, top = border + k / columns * cellH;
+            int left = grid.Left(k % columns), top = grid.Top(k / columns);
             for (var y = 0; y < height; y++)
             {
                 for (var x = 0; x < width; x++)
                 {
                     var v = values[(k * height + y) * width + x] * scale; // in [−1, 1]
                     var fade = (byte)Math.Round(255 * (1 - Math.Abs(v)));
-                    var at = ((top + y) * imageW + left + x) * 3;
-                    (rgb[at], rgb[at + 1], rgb[at + 2]) = v >= 0 ? ((byte)255, fade, fade) : (fade, fade, (byte)255);
+                    if (v >= 0)
+                        canvas.Set(left + x, top + y, 255, fade, fade);
+                    else
+                        canvas.Set(left + x, top + y, fade, fade, 255);
                 }
             }
         }
 
         // Under each column, its classes' names from the top row down (Plotly breaks tick labels at <br>).
         var ticks = Enumerable.Range(0, columns)
-            .Select(c => (border + c * cellW + width / 2.0, string.Join("<br>", Enumerable.Range(0, rows).Select(r => r * columns + c).Where(k => k < classes).Select(k => classNames[k]))))
+            .Select(c => (grid.Centre(c), string.Join("<br>", Enumerable.Range(0, rows).Select(r => r * columns + c).Where(k => k < classes).Select(k => classNames[k]))))
             .ToArray();
         var title = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Weights per class (red positive, blue negative; largest |w| = {largest:G3})");
-        return new Figure(title, new ImageTrace("weights", imageW, imageH, rgb))
+        return new Figure(title, canvas.ToTrace("weights"))
         {
             XAxis = new Axis { Ticks = ticks },
             YAxis = new Axis { Ticks = [] },

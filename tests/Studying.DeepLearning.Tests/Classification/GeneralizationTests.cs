@@ -1,11 +1,11 @@
+using Studying.DeepLearning.Classification;
 using Studying.DeepLearning.Data;
 using Studying.DeepLearning.Infrastructure;
 using Studying.DeepLearning.Plotting;
-using Studying.DeepLearning.Regularization;
 using Studying.DeepLearning.Tests.Training;
 using Studying.DeepLearning.Training;
 
-namespace Studying.DeepLearning.Tests.Regularization;
+namespace Studying.DeepLearning.Tests.Classification;
 
 [Trait("Tier", "unit")]
 public sealed class GeneralizationTests

@@ -1,7 +1,7 @@
 using Studying.DeepLearning.Data;
 using Studying.DeepLearning.Plotting;
 
-namespace Studying.DeepLearning.Regularization;
+namespace Studying.DeepLearning.Classification;
 
 /// <summary>
 /// What augmentation shows the model: a grid with one row per training image, its original in the first column and
@@ -45,39 +45,28 @@ public static class AugmentationGridChart
         }
 
         int columns = epochs + 1, rows = images.Count;
-        int cellW = data.Width + border, cellH = data.Height + border;
-        int width = columns * cellW + border, height = rows * cellH + border;
-        var rgb = new byte[width * height * 3];
-        Array.Fill(rgb, (byte)255);
-        var plane = data.Height * data.Width;
+        var grid = new TileGrid(columns, rows, data.Width, data.Height, border);
+        var canvas = grid.NewCanvas();
         for (var r = 0; r < rows; r++)
         {
             var original = data.Pixels.AsSpan(images[r] * data.ImageSize, data.ImageSize);
             for (var c = 0; c < columns; c++)
             {
-                var pixels = c == 0 ? original.ToArray() : ImageAugmentation.Apply(original, data.Channels, data.Height, data.Width, choices[c - 1][images[r]]);
-                for (var y = 0; y < data.Height; y++)
-                {
-                    for (var x = 0; x < data.Width; x++)
-                    {
-                        var at = ((border + r * cellH + y) * width + border + c * cellW + x) * 3;
-                        for (var k = 0; k < 3; k++)
-                            rgb[at + k] = pixels[(data.Channels == 1 ? 0 : k * plane) + y * data.Width + x];
-                    }
-                }
+                var pixels = c == 0 ? original : ImageAugmentation.Apply(original, data.Channels, data.Height, data.Width, choices[c - 1][images[r]]);
+                canvas.Paste(pixels, data.Channels, data.Height, data.Width, grid.Left(c), grid.Top(r));
             }
         }
 
-        var ticks = Enumerable.Range(0, columns).Select(c => (border + c * cellW + data.Width / 2.0, c == 0 ? "original" : $"epoch {c}")).ToArray();
+        var ticks = Enumerable.Range(0, columns).Select(c => (grid.Centre(c), c == 0 ? "original" : $"epoch {c}")).ToArray();
         var what = source.Options.Augmentation is { } a
             ? $"pad {a.Padding} + random crop{(a.HorizontalFlip ? " + random flip" : "")}"
             : "no augmentation";
-        return new Figure($"{rows} training image{(rows == 1 ? "" : "s")} as epochs 1–{epochs} deliver them: {what}", new ImageTrace("augmented", width, height, rgb))
+        return new Figure($"{rows} training image{(rows == 1 ? "" : "s")} as epochs 1–{epochs} deliver them: {what}", canvas.ToTrace("augmented"))
         {
             XAxis = new Axis { Ticks = ticks },
             YAxis = new Axis { Ticks = [] },
-            Width = Math.Max(600, width * 3),
-            Height = Math.Max(300, height * 3 + 120),
+            Width = Math.Max(600, grid.Width * 3),
+            Height = Math.Max(300, grid.Height * 3 + 120),
         };
     }
 }

@@ -3,7 +3,7 @@ using Studying.DeepLearning.Plotting;
 using Studying.DeepLearning.Training;
 using static TorchSharp.torch;
 
-namespace Studying.DeepLearning.Regularization;
+namespace Studying.DeepLearning.Classification;
 
 /// <summary>
 /// The model measured after one epoch of <see cref="Generalization.Fit"/>, in eval mode under <c>no_grad</c>, on the

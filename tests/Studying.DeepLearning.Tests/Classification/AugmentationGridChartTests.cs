@@ -1,8 +1,8 @@
+using Studying.DeepLearning.Classification;
 using Studying.DeepLearning.Data;
 using Studying.DeepLearning.Plotting;
-using Studying.DeepLearning.Regularization;
 
-namespace Studying.DeepLearning.Tests.Regularization;
+namespace Studying.DeepLearning.Tests.Classification;
 
 [Trait("Tier", "unit")]
 public sealed class AugmentationGridChartTests
