@@ -31,6 +31,6 @@ internal sealed class ClassificationCommand : ChapterCommand<ClassificationRepor
         foreach (var result in report.Tables.Concat(report.Images))
             table.AddRow(result.Dataset, result.Model, result.Parameters.ToString("N0", CultureInfo.InvariantCulture), result.TrainSamples.ToString("N0", CultureInfo.InvariantCulture), P(result.TestAccuracy));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("[grey]Fashion-MNIST here: 2 epochs on a 6,000-image subset. Full training: studydl train --model cnn --epochs 8 --schedule cosine --lr 0.002[/]");
+        AnsiConsole.MarkupLine("[grey]Fashion-MNIST here: 2 epochs on a 6,000-image subset. Full training with each model's recipe: studydl train --model cnn (or softmax, mlp, lenet)[/]");
     }
 }
